@@ -1,0 +1,42 @@
+/**
+ * The audit log's hash chain: each record's hash covers its fields and the previous
+ * record's hash, so editing, deleting or reordering any record breaks every hash after it.
+ */
+import { createHash } from "node:crypto";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export interface ChainFields {
+  id: string;
+  time: Date;
+  requestId: string;
+  actor: string;
+  action: string;
+  realm: string | null;
+  resource: string | null;
+  outcome: string;
+  status: number;
+  capability: string | null;
+  reason: string | null;
+  ip: string | null;
+  details: string;
+}
+
+export function chainHash(prevHash: string, r: ChainFields): string {
+  const canonical = JSON.stringify([
+    r.id,
+    r.time.toISOString(),
+    r.requestId,
+    r.actor,
+    r.action,
+    r.realm,
+    r.resource,
+    r.outcome,
+    r.status,
+    r.capability,
+    r.reason,
+    r.ip,
+    r.details,
+  ]);
+  return createHash("sha256").update(prevHash).update("\n").update(canonical).digest("hex");
+}

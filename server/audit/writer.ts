@@ -1,0 +1,138 @@
+/**
+ * Durable audit appends with group commit: records arriving while a batch is being
+ * written wait for the next batch, and every caller's promise settles only when its
+ * record is committed. A caller answers its client after that, never before.
+ */
+import type { Logger } from "pino";
+import { AppError } from "../errors";
+import { newId } from "../ids";
+import type { Db, Store } from "../store/client";
+import { chainHash, GENESIS_HASH, type ChainFields } from "./chain";
+
+export type AuditOutcome = "success" | "denied" | "failure";
+
+export interface AuditEntry {
+  requestId: string;
+  actor: string;
+  action: string;
+  outcome: AuditOutcome;
+  status: number;
+  realm?: string | null;
+  resource?: string | null;
+  capability?: string | null;
+  reason?: string | null;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+
+interface Pending {
+  fields: ChainFields;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+const MAX_BATCH = 500;
+/** Serialises chain extension across processes that share one PostgreSQL. */
+const PG_CHAIN_LOCK = 7_242_001;
+
+export class AuditWriter {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly provider: Store["provider"],
+    private readonly logger: Logger,
+    private readonly onDepth: (depth: number) => void = () => {},
+  ) {}
+
+  get depth(): number {
+    return this.queue.length;
+  }
+
+  append(entry: AuditEntry): Promise<void> {
+    const fields: ChainFields = {
+      id: newId("aud"),
+      time: new Date(),
+      requestId: entry.requestId,
+      actor: entry.actor,
+      action: entry.action,
+      realm: entry.realm ?? null,
+      resource: entry.resource ?? null,
+      outcome: entry.outcome,
+      status: entry.status,
+      capability: entry.capability ?? null,
+      reason: entry.reason ?? null,
+      ip: entry.ip ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    };
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ fields, resolve, reject });
+      this.onDepth(this.queue.length);
+      this.schedule();
+    });
+  }
+
+  /** Waits until everything appended so far is committed (used at shutdown). */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing) {
+      if (this.flushing) await this.flushing.catch(() => {});
+      else await this.flushOnce();
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flushOnce();
+    });
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (this.flushing || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, MAX_BATCH);
+    this.onDepth(this.queue.length);
+    this.flushing = this.write(batch);
+    try {
+      await this.flushing;
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      this.logger.error({ err: (err as Error).message, records: batch.length }, "audit write failed");
+      const failure = new AppError("unavailable", "The audit log could not record this request, so it was not completed.", {
+        code: "audit_unavailable",
+      });
+      for (const p of batch) p.reject(failure);
+    } finally {
+      this.flushing = null;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      if (this.provider === "postgresql") await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(${PG_CHAIN_LOCK})`);
+      const last = await tx.auditRecord.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
+      let prev = last?.hash ?? GENESIS_HASH;
+      const rows = batch.map(({ fields }) => {
+        const hash = chainHash(prev, fields);
+        const row = { ...fields, prevHash: prev, hash };
+        prev = hash;
+        return row;
+      });
+      await tx.auditRecord.createMany({ data: rows });
+    });
+  }
+}
+
+/** The common case: a successful operation by an actor. */
+export function auditSuccess(
+  writer: AuditWriter,
+  actor: { principal: { subject: string }; requestId: string; ip: string | null },
+  action: string,
+  fields: { realm?: string | null; resource?: string | null; details?: Record<string, unknown> } = {},
+): Promise<void> {
+  return writer.append({ requestId: actor.requestId, actor: actor.principal.subject, action, outcome: "success", status: 200, ip: actor.ip, ...fields });
+}

@@ -1,0 +1,136 @@
+/**
+ * Configuration: `arcan.toml` (or the file named by ARCAN_CONFIG) overlaid by ARCAN_*
+ * environment variables, validated at start. A bad value stops the server with a
+ * message that names the key and its environment variable.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseToml } from "smol-toml";
+import { z } from "zod";
+
+const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Each section's keys. Top-level keys live under "". */
+const sections = {
+  "": z.strictObject({
+    port: int(0, 65535).default(8443),
+    host: z.string().min(1).default("0.0.0.0"),
+    data_dir: z.string().min(1).default("./data"),
+    database_url: z
+      .string()
+      .default("")
+      .refine((v) => v === "" || /^(postgres|postgresql):\/\//.test(v) || v.startsWith("file:"), {
+        message: "must be empty (embedded SQLite), a postgres:// URL or a file: path",
+      }),
+    redis_url: z
+      .string()
+      .default("")
+      .refine((v) => v === "" || /^rediss?:\/\//.test(v), { message: "must be a redis:// URL" }),
+  }),
+  tls: z.strictObject({
+    cert_file: z.string().default(""),
+    key_file: z.string().default(""),
+  }),
+  auth: z.strictObject({
+    cache_ttl: int(0, 86_400).default(30),
+    max_cache_size: int(1, 10_000_000).default(1000),
+    bootstrap_token: z
+      .string()
+      .default("")
+      .refine((v) => v === "" || v.length >= 32, { message: "must be at least 32 characters" }),
+    force_bootstrap: bool.default(false),
+    query_param_token: bool.default(false),
+  }),
+  rate_limit: z.strictObject({
+    per_token: int(1, 10_000_000).default(100),
+    per_ip: int(1, 10_000_000).default(10),
+  }),
+  audit: z.strictObject({
+    syslog_address: z
+      .string()
+      .default("")
+      .refine((v) => v === "" || /^(udp|tcp):\/\/[^:/]+:\d+$/.test(v), { message: "must look like udp://host:514 or tcp://host:601" }),
+  }),
+  webhooks: z.strictObject({
+    retry_schedule: z
+      .union([z.array(z.coerce.number().min(0)), z.string().transform((s) => s.split(",").map((x) => Number(x.trim())))])
+      .pipe(z.array(z.number().min(0).max(86_400)).max(10))
+      .default([1, 5, 30]),
+    allow_private_networks: bool.default(false),
+  }),
+  console: z.strictObject({
+    enabled: bool.default(true),
+    dev: bool.default(false),
+  }),
+  log: z.strictObject({
+    level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  }),
+};
+
+type Sections = typeof sections;
+type SectionName = keyof Sections;
+
+export type ArcanConfig = { [K in SectionName as K extends "" ? never : K]: z.output<Sections[K]> } & z.output<Sections[""]> & {
+  configFile: string | null;
+};
+
+export class ConfigError extends Error {}
+
+/** Environment variable for a key: `port` → ARCAN_PORT, `[auth] cache_ttl` → ARCAN_AUTH_CACHE_TTL. */
+export function envName(section: string, key: string): string {
+  return ["ARCAN", section, key].filter(Boolean).join("_").toUpperCase();
+}
+
+/** The contract's names for the bootstrap settings, kept as aliases. */
+const ENV_ALIASES: Record<string, string> = {
+  ARCAN_BOOTSTRAP_TOKEN: "ARCAN_AUTH_BOOTSTRAP_TOKEN",
+  ARCAN_FORCE_BOOTSTRAP: "ARCAN_AUTH_FORCE_BOOTSTRAP",
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ArcanConfig {
+  const explicit = env.ARCAN_CONFIG;
+  const file = explicit ? path.resolve(cwd, explicit) : path.join(cwd, "arcan.toml");
+  let fromFile: Record<string, unknown> = {};
+  if (explicit && !existsSync(file)) throw new ConfigError(`config: ARCAN_CONFIG names ${file}, which does not exist`);
+  if (existsSync(file)) {
+    try {
+      fromFile = parseToml(readFileSync(file, "utf8")) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`config: ${file} is not valid TOML: ${(err as Error).message.split("\n")[0]}`);
+    }
+  }
+  for (const name of Object.keys(fromFile)) {
+    const isSection = name in sections && name !== "";
+    if (!isSection && !(name in sections[""].shape)) throw new ConfigError(`config: unknown key "${name}" in ${file}`);
+  }
+
+  const merged: Record<string, unknown> = {};
+  for (const [section, schema] of Object.entries(sections) as [SectionName, z.ZodObject][]) {
+    const raw: Record<string, unknown> = {};
+    const fileSection = section === "" ? fromFile : ((fromFile[section] ?? {}) as Record<string, unknown>);
+    for (const [key, value] of Object.entries(fileSection)) {
+      if (section === "" && key in sections) continue;
+      if (!(key in schema.shape)) throw new ConfigError(`config: unknown key "${key}" in [${section}] of ${file}`);
+      raw[key] = value;
+    }
+    for (const key of Object.keys(schema.shape)) {
+      const name = envName(section, key);
+      const alias = Object.entries(ENV_ALIASES).find(([, target]) => target === name)?.[0];
+      const value = env[name] ?? (alias ? env[alias] : undefined);
+      if (value !== undefined && value !== "") raw[key] = value;
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const key = String(issue.path[0] ?? "");
+      const where = section ? `[${section}] ${key}` : key;
+      throw new ConfigError(`config: ${where} (${envName(section, key)}): ${issue.message}`);
+    }
+    if (section === "") Object.assign(merged, parsed.data);
+    else merged[section] = parsed.data;
+  }
+  merged.data_dir = path.resolve(cwd, merged.data_dir as string);
+  merged.configFile = existsSync(file) ? file : null;
+  return merged as ArcanConfig;
+}

@@ -1,0 +1,117 @@
+/**
+ * Arcan's entry point: configuration → store (migrations) → keys → services → bootstrap
+ * → one HTTPS listener for REST and the console. SIGTERM drains in-flight requests and
+ * flushes pending audit writes before exit.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError, loadConfig, type ArcanConfig } from "./config/config";
+import { LocalKeyFileKms } from "./crypto/kms";
+import { createArcanServer, type Handler } from "./http/server";
+import { loadTls } from "./http/tls";
+import { createLogger } from "./observability/logger";
+import { createMetrics } from "./observability/metrics";
+import { createRestApp } from "./rest/app";
+import { sendProblem } from "./rest/http";
+import { AppError } from "./errors";
+import { newRequestId } from "./ids";
+import { createServices, publishServices, type Services } from "./services";
+import { openStore } from "./store/client";
+import { ensureBootstrapToken } from "./tokens/bootstrap";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+async function main(): Promise<void> {
+  let config: ArcanConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`arcan: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.log.level);
+  const metrics = createMetrics();
+  mkdirSync(config.data_dir, { recursive: true, mode: 0o700 });
+
+  const tls = await loadTls({ certFile: config.tls.cert_file, keyFile: config.tls.key_file, dataDir: config.data_dir });
+  const store = await openStore({ dataDir: config.data_dir, ...(config.database_url ? { databaseUrl: config.database_url } : {}) });
+  const kms = LocalKeyFileKms.inDataDir(config.data_dir);
+  kms.load();
+
+  const services = createServices({ config, store, kms, logger, metrics });
+  publishServices(services);
+  await services.roles.ensureBuiltins();
+  for (const outcome of await ensureBootstrapToken(store.db, { value: config.auth.bootstrap_token, force: config.auth.force_bootstrap })) {
+    if (outcome.kind !== "created") continue;
+    if (outcome.printedValue) process.stderr.write(`\nAdmin token (shown once, store it now): ${outcome.printedValue}\n\n`);
+    else process.stderr.write(`Admin token "${outcome.name}" created from ARCAN_BOOTSTRAP_TOKEN.\n`);
+  }
+
+  const rest = createRestApp(services);
+  const web = config.console.enabled ? await startConsole(config) : notFound;
+  const { server, inFlight } = createArcanServer(tls, rest, web);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  process.stderr.write(
+    `Arcan is listening on https://${shownHost}:${port}/ (store: ${store.provider}${config.console.enabled ? ", console on" : ""})\n` +
+      `TLS certificate ${tls.certFile}${tls.selfSigned ? " (self-signed)" : ""}, SHA-256 fingerprint ${tls.fingerprint256}\n`,
+  );
+  logger.info({ port, provider: store.provider }, "listening");
+
+  const timers = [
+    setInterval(() => void services.decisions.flush(), 5_000),
+    setInterval(() => void services.tokens.flushLastUsed().catch(() => {}), 10_000),
+  ];
+  timers.forEach((t) => t.unref());
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "draining");
+    server.close();
+    server.closeIdleConnections();
+    const deadline = Date.now() + 10_000;
+    while (inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    server.closeAllConnections();
+    timers.forEach(clearInterval);
+    await flushAll(services);
+    await store.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+async function flushAll(services: Services): Promise<void> {
+  await services.auditWriter.drain();
+  await services.decisions.flush();
+  await services.tokens.flushLastUsed().catch(() => {});
+}
+
+async function startConsole(config: ArcanConfig): Promise<Handler> {
+  const { default: next } = await import("next");
+  const app = next({ dev: config.console.dev, dir: ROOT, hostname: config.host, port: config.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  return (req, res) => handle(req, res);
+}
+
+const notFound: Handler = (_req, res) => {
+  sendProblem(res, new AppError("not_found", "The console is disabled on this server.", { code: "console_disabled" }), newRequestId());
+};
+
+main().catch((err: unknown) => {
+  process.stderr.write(`arcan: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

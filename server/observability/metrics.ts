@@ -1,0 +1,42 @@
+/** Prometheus metrics served at /metrics. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: "arcan_http_requests_total",
+      help: "REST requests by route, method and status.",
+      labelNames: ["route", "method", "status"] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: "arcan_http_request_duration_seconds",
+      help: "REST request latency by route and method.",
+      labelNames: ["route", "method"] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    tokenCache: new Counter({
+      name: "arcan_token_cache_total",
+      help: "Token cache lookups by result (hit or miss).",
+      labelNames: ["result"] as const,
+      registers: [registry],
+    }),
+    decisions: new Counter({
+      name: "arcan_decisions_total",
+      help: "Policy guardian decisions by lane (allow, review, deny).",
+      labelNames: ["lane"] as const,
+      registers: [registry],
+    }),
+    auditQueueDepth: new Gauge({
+      name: "arcan_audit_queue_depth",
+      help: "Audit records waiting to be committed.",
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

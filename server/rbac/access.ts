@@ -1,0 +1,67 @@
+/**
+ * Guardians 2 and 3 in one place: the policy check (capability → allow or 403) and
+ * ResolveRealm (a realm the caller may not see, or that does not exist → 404). Every
+ * domain service calls these first, whichever transport the request came by. Every
+ * decision is counted; every deny is also written to the audit log.
+ */
+import type { AuditWriter } from "../audit/writer";
+import type { DecisionRecorder } from "../decisions/recorder";
+import { errors } from "../errors";
+import type { RealmDirectory } from "../realms/directory";
+import type { ResolvedRealm } from "../store/realm-scoped";
+import type { Capability } from "./capabilities";
+import { ALL_REALMS, canSee, holds, type Actor } from "./principal";
+
+export class AccessGuard {
+  constructor(
+    private readonly realms: RealmDirectory,
+    private readonly decisions: DecisionRecorder,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  /** A capability that is not tied to one realm (needs a grant in every realm, "*"). */
+  async require(actor: Actor, capability: Capability, action: string): Promise<void> {
+    if (holds(actor.principal, capability, null)) {
+      this.decisions.record({ lane: "allow", realm: ALL_REALMS, capability, subject: actor.principal.subject });
+      return;
+    }
+    await this.deny(actor, capability, ALL_REALMS, action, 403, `missing capability ${capability}`);
+    throw errors.forbidden(`This request needs the capability "${capability}".`, "missing_capability");
+  }
+
+  /** Whether the actor holds a capability anywhere, without recording a decision (for filtering lists). */
+  holdsAnywhere(actor: Actor, capability: Capability): boolean {
+    return actor.principal.isAdmin || actor.principal.grants.some((g) => g.capabilities.has(capability) || g.capabilities.has("admin"));
+  }
+
+  async requireRealm(actor: Actor, capability: Capability, realmName: string, action: string): Promise<ResolvedRealm> {
+    const { principal } = actor;
+    if (!canSee(principal, realmName)) {
+      await this.deny(actor, capability, realmName, action, 404, "realm not visible to the caller");
+      throw errors.notFound(`Realm "${realmName}"`, "realm_not_found");
+    }
+    if (!holds(principal, capability, realmName)) {
+      await this.deny(actor, capability, realmName, action, 403, `missing capability ${capability} in realm ${realmName}`);
+      throw errors.forbidden(`This request needs the capability "${capability}" in realm "${realmName}".`, "missing_capability");
+    }
+    const realm = await this.realms.byName(realmName);
+    if (!realm) throw errors.notFound(`Realm "${realmName}"`, "realm_not_found");
+    this.decisions.record({ lane: "allow", realm: realmName, capability, subject: principal.subject });
+    return realm;
+  }
+
+  private async deny(actor: Actor, capability: Capability, realm: string, action: string, status: number, reason: string) {
+    this.decisions.record({ lane: "deny", realm, capability, subject: actor.principal.subject });
+    await this.audit.append({
+      requestId: actor.requestId,
+      actor: actor.principal.subject,
+      action,
+      outcome: "denied",
+      status,
+      realm: realm === ALL_REALMS ? null : realm,
+      capability,
+      reason,
+      ip: actor.ip,
+    });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Who is acting, and what they may do where. A grant gives capabilities in one realm
+ * (by name) or in every realm ("*"). A principal's grants come from its own token
+ * (capabilities × realms) and from the role bindings of its subject.
+ */
+import type { Capability } from "./capabilities";
+
+export const ALL_REALMS = "*";
+
+export interface Grant {
+  realm: string; // realm name or ALL_REALMS
+  capabilities: ReadonlySet<Capability>;
+}
+
+export interface Principal {
+  /** "token:<id>" or "user:<name>": the RBAC subject. */
+  subject: string;
+  kind: "token" | "user";
+  id: string;
+  name: string;
+  isAdmin: boolean;
+  grants: readonly Grant[];
+  /** Requests per second for this principal; null means the configured default. */
+  rateLimit: number | null;
+  expiresAt: Date | null;
+}
+
+/** The caller of a domain service: who, and which request (for audit and logs). */
+export interface Actor {
+  principal: Principal;
+  requestId: string;
+  ip: string | null;
+  via: "rest" | "console" | "system";
+}
+
+export function holds(principal: Principal, capability: Capability, realm: string | null): boolean {
+  if (principal.isAdmin) return true;
+  for (const grant of principal.grants) {
+    const covers = grant.realm === ALL_REALMS || (realm !== null && grant.realm === realm);
+    if (covers && (grant.capabilities.has(capability) || grant.capabilities.has("admin"))) return true;
+  }
+  return false;
+}
+
+/** A realm is visible to a principal that holds any capability in it. */
+export function canSee(principal: Principal, realm: string): boolean {
+  if (principal.isAdmin) return true;
+  return principal.grants.some((g) => (g.realm === ALL_REALMS || g.realm === realm) && g.capabilities.size > 0);
+}
+
+export function seesAllRealms(principal: Principal): boolean {
+  return principal.isAdmin || principal.grants.some((g) => g.realm === ALL_REALMS && g.capabilities.size > 0);
+}
+
+/** Every capability the principal holds in a realm (or across all realms with ALL_REALMS). */
+export function capabilitiesIn(principal: Principal, realm: string): Set<Capability> {
+  const out = new Set<Capability>();
+  for (const grant of principal.grants) {
+    if (grant.realm === ALL_REALMS || grant.realm === realm) for (const c of grant.capabilities) out.add(c);
+  }
+  return out;
+}
+
+export const SYSTEM_PRINCIPAL: Principal = {
+  subject: "system",
+  kind: "token",
+  id: "system",
+  name: "system",
+  isAdmin: true,
+  grants: [],
+  rateLimit: null,
+  expiresAt: null,
+};

@@ -1,0 +1,153 @@
+/**
+ * The REST app. Its middleware chain is built in one visible place, `handle` below:
+ *   request id → route match → authenticate (guardian 1) → rate limit → input validation
+ *   → handler (domain service: policy, ResolveRealm and store scoping, guardians 2, 3, 6)
+ *   → response, with the logging/metrics observer around all of it.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { AppError, toAppError } from "../errors";
+import { newRequestId } from "../ids";
+import { scrubUrl } from "../observability/logger";
+import type { Actor, Principal } from "../rbac/principal";
+import type { Services } from "../services";
+import { extractCredential } from "./credentials";
+import { clientIp, readJsonBody, sendJson, sendProblem } from "./http";
+import type { RateDecision } from "./ratelimit";
+import type { AnyRoute, RawReply } from "./route";
+import { Router } from "./router";
+import { allRoutes } from "./routes";
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export type RestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export function createRestApp(services: Services): RestHandler {
+  const router = new Router<AnyRoute>(allRoutes);
+  const { config, logger, metrics } = services;
+
+  return async function handle(req, res) {
+    const started = process.hrtime.bigint();
+    const given = req.headers["x-request-id"];
+    const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : newRequestId();
+    res.setHeader("X-Request-Id", requestId);
+    const url = new URL(req.url ?? "/", "https://arcan.invalid");
+    const method = req.method ?? "GET";
+    let routeLabel = "unmatched";
+    let principal: Principal | null = null;
+    try {
+      const { route, params } = router.match(method, url.pathname);
+      routeLabel = route.path;
+      const credential = extractCredential(req, url, config.auth.query_param_token);
+      if (route.public) {
+        applyRateLimit(res, services.rateLimiter.check(`ip:${clientIp(req)}`, config.rate_limit.per_ip));
+        const reply = await route.handle({ params: parse(route.params, params, "path"), query: parse(route.query, query(url), "query"), services, req, requestId, credential });
+        return respond(res, route, reply);
+      }
+      const auth = credential ? await services.tokens.authenticate(credential) : null;
+      if (!auth?.ok) {
+        applyRateLimit(res, services.rateLimiter.check(`ip:${clientIp(req)}`, config.rate_limit.per_ip));
+        throw unauthenticated(credential === null ? "missing" : auth!.reason);
+      }
+      principal = auth.principal;
+      applyRateLimit(res, services.rateLimiter.check(`tok:${principal.id}`, principal.rateLimit ?? config.rate_limit.per_token));
+      const input = {
+        params: parse(route.params, params, "path"),
+        query: parse(route.query, query(url), "query"),
+        body: route.body ? parse(route.body, await readJsonBody(req), "body") : await rejectBody(req),
+      };
+      const actor: Actor = { principal, requestId, ip: clientIp(req), via: "rest" };
+      const result = await route.handle({ actor, ...input, services, req });
+      respond(res, route, result);
+    } catch (err) {
+      const appError = toAppError(err);
+      if (appError.kind === "internal") logger.error({ err: describe(err), requestId }, "request failed");
+      if (!res.headersSent) sendProblem(res, appError, requestId);
+      else res.destroy();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpRequests.inc({ route: routeLabel, method, status: res.statusCode });
+      metrics.httpDuration.observe({ route: routeLabel, method }, seconds);
+      logRequest(logger, { requestId, method, url: scrubUrl(req.url ?? "/"), status: res.statusCode, ms: Math.round(seconds * 1e5) / 100, subject: principal?.subject });
+    }
+  };
+}
+
+function respond(res: ServerResponse, route: AnyRoute, result: unknown): void {
+  if (isRaw(result)) {
+    res.writeHead(result.status, { "Content-Type": result.contentType, "Content-Length": Buffer.byteLength(result.body) });
+    res.end(result.body);
+    return;
+  }
+  const status = route.status ?? 200;
+  if (status === 204 || route.response === null) {
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  sendJson(res, status, result);
+}
+
+function isRaw(value: unknown): value is RawReply {
+  return typeof value === "object" && value !== null && (value as RawReply).raw === true;
+}
+
+function applyRateLimit(res: ServerResponse, d: RateDecision): void {
+  res.setHeader("X-RateLimit-Limit", String(d.limit));
+  res.setHeader("X-RateLimit-Remaining", String(d.remaining));
+  res.setHeader("X-RateLimit-Reset", String(d.reset));
+  if (!d.allowed) {
+    const retryAfter = String(Math.max(1, d.reset - Math.floor(Date.now() / 1000)));
+    throw new AppError("rate_limited", `Rate limit of ${d.limit} requests per second exceeded.`, { code: "rate_limited", headers: { "Retry-After": retryAfter } });
+  }
+}
+
+function unauthenticated(reason: "missing" | "invalid" | "expired" | "revoked"): AppError {
+  const detail = {
+    missing: "Send an API token as 'Authorization: Bearer <token>', 'Authorization: Token <token>' or 'X-API-Key: <token>'.",
+    invalid: "The API token is not valid.",
+    expired: "The API token has expired.",
+    revoked: "The API token has been revoked.",
+  }[reason];
+  return new AppError("unauthenticated", detail, { code: reason === "missing" ? "token_missing" : `token_${reason}`, headers: { "WWW-Authenticate": 'Bearer realm="arcan"' } });
+}
+
+function query(url: URL): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) if (k !== "p") out[k] = v;
+  return out;
+}
+
+function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: "path" | "query" | "body"): T extends z.ZodType ? z.output<T> : undefined {
+  type Out = T extends z.ZodType ? z.output<T> : undefined;
+  if (!schema) return undefined as Out;
+  const result = schema.safeParse(value ?? (where === "body" ? undefined : {}));
+  if (result.success) return result.data as Out;
+  const issues = result.error.issues.map((i) => ({
+    field: i.code === "unrecognized_keys" ? i.keys.join(", ") : i.path.join(".") || where,
+    message: i.code === "unrecognized_keys" ? "unknown field" : i.message,
+  }));
+  const first = issues[0]!;
+  throw new AppError("invalid_input", `Invalid ${where}: ${first.field}: ${first.message}.`, { code: "validation_failed", issues });
+}
+
+async function rejectBody(req: IncomingMessage): Promise<undefined> {
+  const body = await readJsonBody(req).catch((err: unknown) => {
+    if (err instanceof AppError && err.kind === "unsupported_media_type") return "non-json";
+    throw err;
+  });
+  if (body !== undefined) throw new AppError("invalid_input", "This endpoint takes no request body.", { code: "unexpected_body", issues: [{ field: "body", message: "not allowed" }] });
+  return undefined;
+}
+
+function describe(err: unknown): string {
+  // Log the class and message only: Prisma and driver messages can quote SQL, never values.
+  return err instanceof Error ? `${err.name}: ${err.message.split("\n")[0]}` : String(err);
+}
+
+function logRequest(logger: Logger, fields: Record<string, unknown>): void {
+  const status = fields.status as number;
+  if (status >= 500) logger.error(fields, "request");
+  else logger.info(fields, "request");
+}

@@ -1,0 +1,58 @@
+/** Small node:http helpers for the REST app: body reading with a size limit, JSON and problem responses. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError, ERROR_TABLE } from "../errors";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  if (size === 0) return undefined;
+  if (type !== "application/json" && !type.endsWith("+json")) {
+    throw new AppError("unsupported_media_type", "Send the request body as application/json.", { code: "unsupported_media_type" });
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new AppError("invalid_input", "The request body is not valid JSON.", { code: "malformed_json", issues: [{ field: "body", message: "not valid JSON" }] });
+  }
+}
+
+function tooLarge(): AppError {
+  return new AppError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { code: "payload_too_large" });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendProblem(res: ServerResponse, err: AppError, requestId: string): void {
+  const { status, title } = ERROR_TABLE[err.kind];
+  const body = {
+    type: `https://getarcan.dev/problems/${err.code}`,
+    title,
+    status,
+    detail: err.message,
+    code: err.code,
+    request_id: requestId,
+    ...(err.issues ? { errors: err.issues } : {}),
+  };
+  for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/problem+json", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function clientIp(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? "unknown";
+}

@@ -1,0 +1,33 @@
+/** Every REST route, in one table. */
+import { z } from "zod";
+import { buildOpenApi } from "../openapi";
+import { publicRoute, type AnyRoute } from "../route";
+import { auditRoutes } from "./audit";
+import { rbacRoutes } from "./rbac";
+import { realmRoutes } from "./realms";
+import { secretRoutes } from "./secrets";
+import { systemRoutes } from "./system";
+import { tokenRoutes } from "./tokens";
+
+let openApiText: string | null = null;
+
+export const allRoutes: AnyRoute[] = [
+  ...systemRoutes,
+  ...tokenRoutes,
+  ...realmRoutes,
+  ...rbacRoutes,
+  ...secretRoutes,
+  ...auditRoutes,
+  publicRoute({
+    method: "GET",
+    path: "/api/v1/openapi.json",
+    operationId: "openapi",
+    summary: "This document",
+    tag: "system",
+    response: z.record(z.string(), z.unknown()),
+    handle: async () => {
+      openApiText ??= JSON.stringify(buildOpenApi(allRoutes), null, 2);
+      return { raw: true, status: 200, contentType: "application/json", body: openApiText };
+    },
+  }),
+];

@@ -1,0 +1,74 @@
+/** /api/v1/realms/:realm/secrets (KV engine) */
+import { z } from "zod";
+import { SECRET_KEY } from "../../secrets/service";
+import { route, ZPageQuery } from "../route";
+import { ZRealmName } from "./realms";
+
+const ZKey = z.string().regex(SECRET_KEY, "letters, digits, '_', '.' and '-', 1 to 128 characters");
+const ZRealmParams = z.strictObject({ realm: ZRealmName });
+const ZSecretParams = z.strictObject({ realm: ZRealmName, key: ZKey });
+
+const ZSecretMeta = z.object({ key: z.string(), version: z.number().int(), created_at: z.string(), updated_at: z.string() }).meta({ id: "SecretMetadata" });
+const ZSecret = ZSecretMeta.extend({ value: z.string() }).meta({ id: "Secret" });
+
+export const secretRoutes = [
+  route({
+    method: "GET",
+    path: "/api/v1/realms/:realm/secrets",
+    operationId: "listSecrets",
+    summary: "Keys and metadata, never values",
+    tag: "secrets",
+    capability: "secrets:read",
+    params: ZRealmParams,
+    query: ZPageQuery,
+    response: z.object({ items: z.array(ZSecretMeta), next_cursor: z.string().nullable() }),
+    handle: ({ actor, params, query, services }) => services.secrets.list(actor, params.realm, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }),
+  }),
+  route({
+    method: "GET",
+    path: "/api/v1/realms/:realm/secrets/:key",
+    operationId: "getSecret",
+    summary: "A secret's value (current version, or ?version=N)",
+    tag: "secrets",
+    capability: "secrets:read",
+    params: ZSecretParams,
+    query: z.strictObject({ version: z.coerce.number().int().min(1).optional() }),
+    response: ZSecret,
+    handle: ({ actor, params, query, services }) => services.secrets.get(actor, params.realm, params.key, query.version),
+  }),
+  route({
+    method: "PUT",
+    path: "/api/v1/realms/:realm/secrets/:key",
+    operationId: "putSecret",
+    summary: "Write a new version (cas: the version you expect to be current; 0 = must not exist)",
+    tag: "secrets",
+    capability: "secrets:write",
+    params: ZSecretParams,
+    body: z.strictObject({ value: z.string(), cas: z.number().int().min(0).optional() }),
+    response: ZSecretMeta,
+    handle: ({ actor, params, body, services }) => services.secrets.put(actor, params.realm, params.key, body.value, body.cas),
+  }),
+  route({
+    method: "DELETE",
+    path: "/api/v1/realms/:realm/secrets/:key",
+    operationId: "deleteSecret",
+    summary: "Delete a secret and all its versions",
+    tag: "secrets",
+    capability: "secrets:delete",
+    params: ZSecretParams,
+    status: 204,
+    response: null,
+    handle: ({ actor, params, services }) => services.secrets.delete(actor, params.realm, params.key),
+  }),
+  route({
+    method: "GET",
+    path: "/api/v1/realms/:realm/secrets/:key/versions",
+    operationId: "listSecretVersions",
+    summary: "Version history, no values",
+    tag: "secrets",
+    capability: "secrets:read",
+    params: ZSecretParams,
+    response: z.object({ items: z.array(z.object({ version: z.number().int(), created_at: z.string(), created_by: z.string(), current: z.boolean() })) }),
+    handle: async ({ actor, params, services }) => ({ items: await services.secrets.versions(actor, params.realm, params.key) }),
+  }),
+];

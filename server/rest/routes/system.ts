@@ -1,0 +1,52 @@
+/** Public operational endpoints: health, readiness, metrics, JWKS. */
+import { z } from "zod";
+import { publicRoute } from "../route";
+
+export const systemRoutes = [
+  publicRoute({
+    method: "GET",
+    path: "/health",
+    operationId: "health",
+    summary: "Liveness: the process answers",
+    tag: "system",
+    response: z.object({ status: z.literal("ok") }),
+    handle: async () => ({ status: "ok" as const }),
+  }),
+  publicRoute({
+    method: "GET",
+    path: "/ready",
+    operationId: "ready",
+    summary: "Readiness: the store and the key-encryption key are usable (503 otherwise)",
+    tag: "system",
+    response: z.object({ status: z.enum(["ready", "not_ready"]), checks: z.object({ store: z.boolean(), key: z.boolean() }) }),
+    handle: async ({ services }) => {
+      const checks = await services.ready();
+      const ok = checks.store && checks.key;
+      const body = JSON.stringify({ status: ok ? "ready" : "not_ready", checks });
+      return { raw: true, status: ok ? 200 : 503, contentType: "application/json", body };
+    },
+  }),
+  publicRoute({
+    method: "GET",
+    path: "/metrics",
+    operationId: "metrics",
+    summary: "Prometheus metrics",
+    tag: "system",
+    response: null,
+    handle: async ({ services }) => ({
+      raw: true,
+      status: 200,
+      contentType: services.metrics.registry.contentType,
+      body: await services.metrics.registry.metrics(),
+    }),
+  }),
+  publicRoute({
+    method: "GET",
+    path: "/.well-known/jwks.json",
+    operationId: "jwks",
+    summary: "Public keys that verify tokens Arcan signs (none until the token exchange is enabled)",
+    tag: "system",
+    response: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
+    handle: async () => ({ keys: [] }),
+  }),
+];

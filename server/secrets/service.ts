@@ -1,0 +1,117 @@
+/** KV secrets: versioned values, encrypted with the realm's data key, never logged or audited. */
+import { auditSuccess, type AuditWriter } from "../audit/writer";
+import type { Keyring } from "../crypto/keyring";
+import { AppError, errors } from "../errors";
+import { newId } from "../ids";
+import type { AccessGuard } from "../rbac/access";
+import type { Actor } from "../rbac/principal";
+import type { Db } from "../store/client";
+import { realmStore, type ResolvedRealm } from "../store/realm-scoped";
+
+export const SECRET_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+export const MAX_SECRET_BYTES = 512 * 1024;
+
+export interface SecretMeta {
+  key: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SecretValue extends SecretMeta {
+  value: string;
+}
+
+export interface SecretVersionMeta {
+  version: number;
+  created_at: string;
+  created_by: string;
+  current: boolean;
+}
+
+const aad = (key: string, version: number) => `secret:${key}:${version}`;
+
+export class SecretService {
+  constructor(
+    private readonly db: Db,
+    private readonly access: AccessGuard,
+    private readonly audit: AuditWriter,
+    private readonly keyring: Keyring,
+  ) {}
+
+  async list(actor: Actor, realmName: string, opts: { limit: number; cursor?: string }): Promise<{ items: SecretMeta[]; next_cursor: string | null }> {
+    const realm = await this.access.requireRealm(actor, "secrets:read", realmName, "secret.list");
+    const rows = await realmStore(this.db, realm).secrets.list({ take: opts.limit + 1, ...(opts.cursor ? { afterKey: opts.cursor } : {}) });
+    const page = rows.slice(0, opts.limit);
+    await auditSuccess(this.audit, actor, "secret.list", { realm: realm.name });
+    return {
+      items: page.map((s) => ({ key: s.key, version: s.currentVersion, created_at: s.createdAt.toISOString(), updated_at: s.updatedAt.toISOString() })),
+      next_cursor: rows.length > opts.limit ? page[page.length - 1]!.key : null,
+    };
+  }
+
+  async get(actor: Actor, realmName: string, key: string, version?: number): Promise<SecretValue> {
+    const realm = await this.access.requireRealm(actor, "secrets:read", realmName, "secret.read");
+    const secret = await realmStore(this.db, realm).secrets.findWithVersion(key, version);
+    const row = secret?.versions[0];
+    if (!secret || !row) throw errors.notFound(version === undefined ? `Secret "${key}"` : `Version ${version} of secret "${key}"`, "secret_not_found");
+    const value = await this.keyring.decrypt(realm, row.keyVersion, aad(key, row.version), row.ciphertext);
+    await auditSuccess(this.audit, actor, "secret.read", { realm: realm.name, resource: `secret:${key}`, details: { version: row.version } });
+    return { key, value, version: row.version, created_at: secret.createdAt.toISOString(), updated_at: row.createdAt.toISOString() };
+  }
+
+  /** Writes a new version. `cas` is the version the caller expects to be current (0: must not exist). */
+  async put(actor: Actor, realmName: string, key: string, value: string, cas?: number): Promise<SecretMeta> {
+    const realm = await this.access.requireRealm(actor, "secrets:write", realmName, "secret.write");
+    if (Buffer.byteLength(value, "utf8") > MAX_SECRET_BYTES) {
+      throw errors.invalid(`value is larger than ${MAX_SECRET_BYTES} bytes.`, [{ field: "value", message: "too large" }]);
+    }
+    const meta = await this.writeVersion(actor, realm, key, value, cas);
+    await auditSuccess(this.audit, actor, "secret.write", { realm: realm.name, resource: `secret:${key}`, details: { version: meta.version } });
+    return meta;
+  }
+
+  async delete(actor: Actor, realmName: string, key: string): Promise<void> {
+    const realm = await this.access.requireRealm(actor, "secrets:delete", realmName, "secret.delete");
+    const { count } = await realmStore(this.db, realm).secrets.delete(key);
+    if (count === 0) throw errors.notFound(`Secret "${key}"`, "secret_not_found");
+    await auditSuccess(this.audit, actor, "secret.delete", { realm: realm.name, resource: `secret:${key}` });
+  }
+
+  async versions(actor: Actor, realmName: string, key: string): Promise<SecretVersionMeta[]> {
+    const realm = await this.access.requireRealm(actor, "secrets:read", realmName, "secret.versions");
+    const store = realmStore(this.db, realm);
+    const secret = await store.secrets.find(key);
+    if (!secret) throw errors.notFound(`Secret "${key}"`, "secret_not_found");
+    const rows = await store.secrets.versions(secret.id);
+    await auditSuccess(this.audit, actor, "secret.versions", { realm: realm.name, resource: `secret:${key}` });
+    return rows.map((v) => ({ version: v.version, created_at: v.createdAt.toISOString(), created_by: v.createdBy, current: v.version === secret.currentVersion }));
+  }
+
+  private async writeVersion(actor: Actor, realm: ResolvedRealm, key: string, value: string, cas?: number): Promise<SecretMeta> {
+    const store = realmStore(this.db, realm);
+    const existing = await store.secrets.find(key);
+    const current = existing?.currentVersion ?? 0;
+    if (cas !== undefined && cas !== current) {
+      throw errors.conflict(`Check-and-set failed: the current version is ${current}, not ${cas}.`, "cas_mismatch");
+    }
+    const next = current + 1;
+    const { ciphertext, keyVersion } = await this.keyring.encrypt(realm, aad(key, next), value);
+    const createdBy = actor.principal.subject;
+    try {
+      if (!existing) {
+        const row = await store.secrets.create({ id: newId("sec"), key, ciphertext, keyVersion, createdBy });
+        return { key, version: 1, created_at: row.createdAt.toISOString(), updated_at: row.updatedAt.toISOString() };
+      }
+      const won = await this.db.$transaction((tx) =>
+        realmStore(tx, realm).secrets.addVersion(existing.id, current, { ciphertext, keyVersion, createdBy }),
+      );
+      if (!won) throw new Error("current version moved");
+    } catch (err) {
+      // Another writer got there first (duplicate key or version bump); nothing was written.
+      throw new AppError("conflict", "The secret was changed by another request at the same time; try again.", { code: "write_conflict", cause: err });
+    }
+    const now = new Date().toISOString();
+    return { key, version: next, created_at: existing.createdAt.toISOString(), updated_at: now };
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The service container: one instance of every domain service per process, shared by the
+ * REST app and the console's tRPC routers (which reach it through `getServices()`, since
+ * Next bundles route code separately from this process's own modules).
+ */
+import type { Logger } from "pino";
+import { AuditService } from "./audit/service";
+import { AuditWriter } from "./audit/writer";
+import type { ArcanConfig } from "./config/config";
+import { Keyring } from "./crypto/keyring";
+import type { KmsProvider } from "./crypto/kms";
+import { DecisionRecorder } from "./decisions/recorder";
+import type { Metrics } from "./observability/metrics";
+import { AccessGuard } from "./rbac/access";
+import { RoleService } from "./rbac/roles-service";
+import { RealmDirectory } from "./realms/directory";
+import { RealmService } from "./realms/service";
+import { RateLimiter } from "./rest/ratelimit";
+import { SecretService } from "./secrets/service";
+import type { Store } from "./store/client";
+import { TokenCache } from "./tokens/cache";
+import { TokenService } from "./tokens/service";
+
+export function createServices(deps: { config: ArcanConfig; store: Store; kms: KmsProvider; logger: Logger; metrics: Metrics }) {
+  const { config, store, kms, logger, metrics } = deps;
+  const db = store.db;
+  const auditWriter = new AuditWriter(db, store.provider, logger, (depth) => metrics.auditQueueDepth.set(depth));
+  const decisions = new DecisionRecorder(db, metrics, logger);
+  const realmDirectory = new RealmDirectory(db);
+  const access = new AccessGuard(realmDirectory, decisions, auditWriter);
+  const keyring = new Keyring(db, kms);
+  const tokenCache = new TokenCache(config.auth.cache_ttl, config.auth.max_cache_size);
+  return {
+    config,
+    store,
+    logger,
+    metrics,
+    auditWriter,
+    decisions,
+    access,
+    keyring,
+    tokenCache,
+    rateLimiter: new RateLimiter(),
+    tokens: new TokenService(db, access, auditWriter, tokenCache, metrics),
+    realms: new RealmService(db, access, auditWriter, realmDirectory, keyring),
+    roles: new RoleService(db, access, auditWriter, tokenCache),
+    secrets: new SecretService(db, access, auditWriter, keyring),
+    audit: new AuditService(db, access, auditWriter),
+    /** /ready: the store answers and the key-encryption key is usable. */
+    async ready(): Promise<{ store: boolean; key: boolean }> {
+      const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);
+      return { store: storeOk, key: keyOk };
+    },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+const GLOBAL_KEY = Symbol.for("arcan.services");
+
+export function publishServices(services: Services): void {
+  (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] = services;
+}
+
+/** The running process's services (for Next route handlers). */
+export function getServices(): Services {
+  const services = (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] as Services | undefined;
+  if (!services) throw new Error("Arcan services are not running in this process");
+  return services;
+}

@@ -1,5 +1,11 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { ConsoleFrame } from "@/components/console-frame";
+import { THEME_BOOT_SCRIPT } from "@/components/theme-toggle";
+import { currentIdentity, summarize } from "@/server/console/current";
+import { NONCE_HEADER, PATH_HEADER } from "@/server/console/security-headers";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -11,14 +17,31 @@ export const metadata: Metadata = {
 };
 
 export const viewport: Viewport = {
-  colorScheme: "dark",
+  colorScheme: "dark light",
   themeColor: "#0b0f14",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+// Every page depends on the session, and on the per-request CSP nonce.
+export const dynamic = "force-dynamic";
+
+const SIGN_IN = "/signin";
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const requestHeaders = await headers();
+  const nonce = requestHeaders.get(NONCE_HEADER) ?? undefined;
+  const path = requestHeaders.get(PATH_HEADER) ?? "/";
+  const identity = await currentIdentity();
+  if (!identity && path !== SIGN_IN) redirect(SIGN_IN);
+  if (identity && path === SIGN_IN) redirect("/");
+
   return (
-    <html lang="en" className="dark">
-      <body className="min-h-screen">{children}</body>
+    <html lang="en" className="dark" suppressHydrationWarning>
+      <head>
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
+      </head>
+      <body className="min-h-screen">
+        <ConsoleFrame identity={identity ? summarize(identity) : null}>{children}</ConsoleFrame>
+      </body>
     </html>
   );
 }

@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { ADMIN_STATE, ensureE2eUrl } from "./env";
 
 // `npx playwright install` cannot download browsers on this network; Debian's Chromium
 // is used instead (scripts/install-chromium.sh).
@@ -16,32 +17,35 @@ const chromiumArgs = [
   "--disable-sync",
 ];
 
+const chromium = {
+  ...devices["Desktop Chrome"],
+  // The console must work from 1024 px wide.
+  viewport: { width: 1024, height: 800 },
+  launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+};
+
 export default defineConfig({
   testDir: ".",
-  testMatch: "**/*.spec.ts",
   outputDir: "../test-results/e2e",
-  fullyParallel: true,
+  globalSetup: "./global-setup.ts",
+  fullyParallel: false,
+  workers: 2,
   forbidOnly: Boolean(process.env.CI),
   retries: process.env.CI ? 1 : 0,
   reporter: process.env.CI ? [["list"], ["html", { open: "never", outputFolder: "../playwright-report" }]] : "list",
   timeout: 30_000,
+  expect: { timeout: 10_000 },
   use: {
-    baseURL: process.env.ARCAN_E2E_URL,
+    baseURL: ensureE2eUrl(),
     // The Arcan server always speaks TLS, with a self-signed certificate in tests.
     ignoreHTTPSErrors: true,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
   projects: [
-    {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: chromiumPath,
-          args: chromiumArgs,
-        },
-      },
-    },
+    // Signs in once with the bootstrap admin token; the console tests reuse the session.
+    { name: "setup", testMatch: "auth.setup.ts", use: chromium },
+    { name: "signed-out", testMatch: ["smoke.spec.ts", "signin.spec.ts", "security.spec.ts", "bundle-size.spec.ts"], use: chromium },
+    { name: "console", testMatch: "console/**/*.spec.ts", dependencies: ["setup"], use: { ...chromium, storageState: ADMIN_STATE } },
   ],
 });

@@ -1,4 +1,5 @@
-// Prisma tasks that work offline (see /work/shared/notes/toolchain-facts.md, "Prisma 7"):
+// Prisma tasks that work without Prisma's download host (which the plain CLI needs for
+// its native schema engine, and which this project's machines cannot reach):
 //
 //   npx tsx scripts/prisma.ts generate          PostgreSQL schema + both Prisma Clients
 //   npx tsx scripts/prisma.ts migration <name>  a new migration for each provider
@@ -14,17 +15,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import {
-  migrationsDir,
-  readMigrationList,
-  type Provider,
-} from "../server/store/migrate";
-import {
-  NO_FILTERS,
-  pgEngineAdapter,
-  sqliteEngineAdapter,
-  withSchemaEngine,
-} from "../server/store/schema-engine";
+import type { Provider } from "../server/store/migrate";
+
+// Loaded only by `migration`: `generate` runs at postinstall and needs no database driver.
+const store = async () => ({
+  ...(await import("../server/store/migrate")),
+  ...(await import("../server/store/schema-engine")),
+});
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SCHEMAS: Record<Provider, string> = {
@@ -33,7 +30,7 @@ const SCHEMAS: Record<Provider, string> = {
 };
 const PROVIDERS: Provider[] = ["sqlite", "postgresql"];
 
-const POSTGRES_BANNER = `// GENERATED from ../schema.prisma by \`npm run generate\` (scripts/prisma.ts).
+const POSTGRES_BANNER = `// GENERATED from ../schema.prisma by scripts/prisma.ts (npm run db:generate).
 // Do not edit: same models; only the datasource provider and the client output differ.
 `;
 
@@ -128,10 +125,11 @@ provider = "${provider}"
 
 /**
  * The adapter the engine diffs through. Diffing from existing migrations replays them in
- * a shadow database: SQLite uses one in memory; PostgreSQL needs a server, on which
- * PrismaPg creates and drops a temporary database (ARCAN_SHADOW_PG_URL, default local).
+ * a shadow database: SQLite uses one in memory; PostgreSQL needs a server, on which a
+ * temporary database is created and dropped (ARCAN_SHADOW_PG_URL, default the local one).
  */
-function diffAdapter(provider: Provider): SqlMigrationAwareDriverAdapterFactory {
+async function diffAdapter(provider: Provider): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  const { pgEngineAdapter, sqliteEngineAdapter } = await store();
   if (provider === "sqlite") return sqliteEngineAdapter(":memory:");
   return pgEngineAdapter(
     process.env["ARCAN_SHADOW_PG_URL"] ?? "postgresql://postgres@127.0.0.1:5432/postgres",
@@ -140,6 +138,7 @@ function diffAdapter(provider: Provider): SqlMigrationAwareDriverAdapterFactory 
 
 /** SQL taking the provider's migrations to the current schema, or null if nothing changes. */
 async function diffToSchema(provider: Provider): Promise<string | null> {
+  const { migrationsDir, readMigrationList, withSchemaEngine, NO_FILTERS } = await store();
   const migrationsList = await readMigrationList(migrationsDir(provider));
   const lock = migrationsList.lockfile.content;
   if (lock !== null && !lock.includes(`provider = "${provider}"`)) {
@@ -147,7 +146,7 @@ async function diffToSchema(provider: Provider): Promise<string | null> {
   }
   const schemaPath = SCHEMAS[provider];
   const content = await readFile(schemaPath, "utf8");
-  const result = await withSchemaEngine({ adapter: diffAdapter(provider) }, (engine) =>
+  const diff = withSchemaEngine({ adapter: await diffAdapter(provider) }, (engine) =>
     engine.diff({
       from:
         migrationsList.migrationDirectories.length === 0
@@ -160,10 +159,15 @@ async function diffToSchema(provider: Provider): Promise<string | null> {
       filters: NO_FILTERS,
     }),
   );
+  const result = await diff.catch((err: unknown) => {
+    const hint = provider === "postgresql" ? " (is ARCAN_SHADOW_PG_URL's server up?)" : "";
+    throw new Error(`${provider} diff failed${hint}: ${String(err)}`, { cause: err });
+  });
   return result.exitCode === 2 ? (result.stdout ?? "") : null;
 }
 
 async function migration(name: string): Promise<void> {
+  const { migrationsDir } = await store();
   const folder = migrationFolderName(name);
   await writePostgresSchema();
   const scripts = new Map<Provider, string | null>();

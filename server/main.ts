@@ -3,10 +3,12 @@
  * → one HTTPS listener for REST and the console. SIGTERM drains in-flight requests and
  * flushes pending audit writes before exit.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig, type ArcanConfig } from "./config/config";
+import { prepareConsoleEnvironment } from "./console/secret";
+import { withConsoleSecurity } from "./console/security-headers";
 import { LocalKeyFileKms } from "./crypto/kms";
 import { createArcanServer, type Handler } from "./http/server";
 import { loadTls } from "./http/tls";
@@ -20,7 +22,13 @@ import { createServices, publishServices, type Services } from "./services";
 import { openStore } from "./store/client";
 import { ensureBootstrapToken } from "./tokens/bootstrap";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The project folder (Next's `dir`), found from this file whether it runs from source or from dist/. */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+const ROOT = projectRoot();
 
 async function main(): Promise<void> {
   let config: ArcanConfig;
@@ -72,6 +80,9 @@ async function main(): Promise<void> {
     setInterval(() => void services.tokens.flushLastUsed().catch(() => {}), 10_000),
   ];
   timers.forEach((t) => t.unref());
+  // Event sinks resume from the store whatever they still owe (after a restart or a crash).
+  services.dispatcher.start();
+  services.syslog?.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -84,7 +95,9 @@ async function main(): Promise<void> {
     while (inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     server.closeAllConnections();
     timers.forEach(clearInterval);
+    await services.dispatcher.stop();
     await flushAll(services);
+    await services.syslog?.stop();
     await store.close();
     logger.info("stopped");
     process.exit(0);
@@ -100,11 +113,12 @@ async function flushAll(services: Services): Promise<void> {
 }
 
 async function startConsole(config: ArcanConfig): Promise<Handler> {
+  prepareConsoleEnvironment(config.data_dir);
   const { default: next } = await import("next");
   const app = next({ dev: config.console.dev, dir: ROOT, hostname: config.host, port: config.port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  return (req, res) => handle(req, res);
+  return withConsoleSecurity((req, res) => handle(req, res), { dev: config.console.dev });
 }
 
 const notFound: Handler = (_req, res) => {

@@ -10,6 +10,7 @@ import type { ArcanConfig } from "./config/config";
 import { Keyring } from "./crypto/keyring";
 import type { KmsProvider } from "./crypto/kms";
 import { DecisionRecorder } from "./decisions/recorder";
+import { Outbox } from "./events/outbox";
 import type { Metrics } from "./observability/metrics";
 import { AccessGuard } from "./rbac/access";
 import { RoleService } from "./rbac/roles-service";
@@ -17,19 +18,28 @@ import { RealmDirectory } from "./realms/directory";
 import { RealmService } from "./realms/service";
 import { RateLimiter } from "./rest/ratelimit";
 import { SecretService } from "./secrets/service";
+import { SyslogSink } from "./syslog/sink";
 import type { Store } from "./store/client";
 import { TokenCache } from "./tokens/cache";
 import { TokenService } from "./tokens/service";
+import { UserService } from "./users/service";
+import { WebhookDispatcher } from "./webhooks/dispatcher";
+import { WebhookService } from "./webhooks/service";
 
 export function createServices(deps: { config: ArcanConfig; store: Store; kms: KmsProvider; logger: Logger; metrics: Metrics }) {
   const { config, store, kms, logger, metrics } = deps;
   const db = store.db;
-  const auditWriter = new AuditWriter(db, store.provider, logger, (depth) => metrics.auditQueueDepth.set(depth));
+  const auditWriter = new AuditWriter(store, logger, (depth) => metrics.auditQueueDepth.set(depth));
   const decisions = new DecisionRecorder(db, metrics, logger);
   const realmDirectory = new RealmDirectory(db);
   const access = new AccessGuard(realmDirectory, decisions, auditWriter);
   const keyring = new Keyring(db, kms);
   const tokenCache = new TokenCache(config.auth.cache_ttl, config.auth.max_cache_size);
+  // Events: the outbox the services write in their transactions, and its two consumers.
+  const outbox = new Outbox(db);
+  const { retry_schedule: retrySchedule, allow_private_networks: allowPrivateNetworks } = config.webhooks;
+  const dispatcher = new WebhookDispatcher(db, store.provider, kms, outbox, logger, { retrySchedule, allowPrivateNetworks });
+  const syslog = config.audit.syslog_address ? new SyslogSink(db, store.provider, config.audit.syslog_address, logger) : null;
   return {
     config,
     store,
@@ -41,11 +51,16 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     keyring,
     tokenCache,
     rateLimiter: new RateLimiter(),
-    tokens: new TokenService(db, access, auditWriter, tokenCache, metrics),
-    realms: new RealmService(db, access, auditWriter, realmDirectory, keyring),
-    roles: new RoleService(db, access, auditWriter, tokenCache),
-    secrets: new SecretService(db, access, auditWriter, keyring),
+    outbox,
+    dispatcher,
+    syslog,
+    tokens: new TokenService(db, access, auditWriter, tokenCache, metrics, outbox),
+    realms: new RealmService(db, access, auditWriter, realmDirectory, keyring, outbox),
+    roles: new RoleService(db, access, auditWriter, tokenCache, outbox),
+    secrets: new SecretService(db, access, auditWriter, keyring, store.fast, outbox),
+    webhooks: new WebhookService(db, access, auditWriter, kms, outbox, allowPrivateNetworks, (id) => dispatcher.forgetKey(id)),
     audit: new AuditService(db, access, auditWriter),
+    users: new UserService(db, access, auditWriter, tokenCache),
     /** /ready: the store answers and the key-encryption key is usable. */
     async ready(): Promise<{ store: boolean; key: boolean }> {
       const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);

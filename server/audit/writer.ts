@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import { AppError } from "../errors";
 import { newId } from "../ids";
-import type { Db, Store } from "../store/client";
+import type { Store } from "../store/client";
 import { chainHash, GENESIS_HASH, type ChainFields } from "./chain";
 
 export type AuditOutcome = "success" | "denied" | "failure";
@@ -41,8 +41,7 @@ export class AuditWriter {
   private scheduled = false;
 
   constructor(
-    private readonly db: Db,
-    private readonly provider: Store["provider"],
+    private readonly store: Store,
     private readonly logger: Logger,
     private readonly onDepth: (depth: number) => void = () => {},
   ) {}
@@ -112,13 +111,17 @@ export class AuditWriter {
   }
 
   private async write(batch: Pending[]): Promise<void> {
-    await this.db.$transaction(async (tx) => {
-      if (this.provider === "postgresql") await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(${PG_CHAIN_LOCK})`);
+    const { fast, db, provider } = this.store;
+    const fields = batch.map((p) => p.fields);
+    if (fast) return fast.appendAudit(fields);
+    await db.$transaction(async (tx) => {
+      // executeRaw: the lock function returns void, which $queryRaw cannot deserialize.
+      if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${PG_CHAIN_LOCK})`);
       const last = await tx.auditRecord.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
       let prev = last?.hash ?? GENESIS_HASH;
-      const rows = batch.map(({ fields }) => {
-        const hash = chainHash(prev, fields);
-        const row = { ...fields, prevHash: prev, hash };
+      const rows = fields.map((f) => {
+        const hash = chainHash(prev, f);
+        const row = { ...f, prevHash: prev, hash };
         prev = hash;
         return row;
       });

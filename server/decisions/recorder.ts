@@ -28,11 +28,11 @@ export class DecisionRecorder {
 
   record(key: DecisionKey): void {
     this.metrics.decisions.inc({ lane: key.lane });
-    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000);
-    const id = `${minute.getTime()}|${key.lane}|${key.realm}|${key.capability}|${key.subject}`;
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const id = `${minute}|${key.lane}|${key.realm}|${key.capability}|${key.subject}`;
     const entry = this.pending.get(id);
     if (entry) entry.count++;
-    else this.pending.set(id, { ...key, minute, count: 1 });
+    else this.pending.set(id, { ...key, minute: new Date(minute), count: 1 });
   }
 
   async flush(): Promise<void> {

@@ -1,6 +1,7 @@
 /** Roles (named capability sets) and bindings (subject → role in a realm or in all). */
 import { auditSuccess, type AuditWriter } from "../audit/writer";
 import { errors } from "../errors";
+import type { Outbox } from "../events/outbox";
 import { newId } from "../ids";
 import type { Db } from "../store/client";
 import type { TokenCache } from "../tokens/cache";
@@ -48,6 +49,7 @@ export class RoleService {
     private readonly access: AccessGuard,
     private readonly audit: AuditWriter,
     private readonly tokenCache: TokenCache,
+    private readonly outbox: Outbox,
   ) {}
 
   /** Adds the built-in roles a fresh store starts with (idempotent). */
@@ -80,8 +82,12 @@ export class RoleService {
     await this.access.require(actor, "roles:write", "role.create");
     this.requireHoldsAll(actor, input.capabilities, ALL_REALMS);
     if (await this.db.role.findUnique({ where: { name: input.name } })) throw errors.conflict(`A role named "${input.name}" already exists.`, "role_exists");
-    const row = await this.db.role.create({
-      data: { id: newId("rol"), name: input.name, description: input.description ?? "", capabilities: JSON.stringify([...new Set(input.capabilities)]) },
+    const row = await this.outbox.transaction(actor, async (tx, emit) => {
+      const created = await tx.role.create({
+        data: { id: newId("rol"), name: input.name, description: input.description ?? "", capabilities: JSON.stringify([...new Set(input.capabilities)]) },
+      });
+      emit("policy.role_created", { data: { role: created.name, capabilities: parseCapabilities(created.capabilities) } });
+      return created;
     });
     await auditSuccess(this.audit, actor, "role.create", { resource: `role:${row.name}`, details: { capabilities: input.capabilities } });
     return roleView(row);
@@ -91,12 +97,16 @@ export class RoleService {
     await this.access.require(actor, "roles:write", "role.update");
     const existing = await this.mutableRole(name);
     if (patch.capabilities) this.requireHoldsAll(actor, patch.capabilities, ALL_REALMS);
-    const row = await this.db.role.update({
-      where: { id: existing.id },
-      data: {
-        ...(patch.description !== undefined ? { description: patch.description } : {}),
-        ...(patch.capabilities ? { capabilities: JSON.stringify([...new Set(patch.capabilities)]) } : {}),
-      },
+    const row = await this.outbox.transaction(actor, async (tx, emit) => {
+      const updated = await tx.role.update({
+        where: { id: existing.id },
+        data: {
+          ...(patch.description !== undefined ? { description: patch.description } : {}),
+          ...(patch.capabilities ? { capabilities: JSON.stringify([...new Set(patch.capabilities)]) } : {}),
+        },
+      });
+      emit("policy.role_updated", { data: { role: name, capabilities: parseCapabilities(updated.capabilities), fields: Object.keys(patch) } });
+      return updated;
     });
     this.tokenCache.clear();
     await auditSuccess(this.audit, actor, "role.update", { resource: `role:${name}`, details: { fields: Object.keys(patch) } });
@@ -106,7 +116,10 @@ export class RoleService {
   async delete(actor: Actor, name: string): Promise<void> {
     await this.access.require(actor, "roles:write", "role.delete");
     const existing = await this.mutableRole(name);
-    await this.db.role.delete({ where: { id: existing.id } });
+    await this.outbox.transaction(actor, async (tx, emit) => {
+      await tx.role.delete({ where: { id: existing.id } });
+      emit("policy.role_deleted", { data: { role: name } });
+    });
     this.tokenCache.clear();
     await auditSuccess(this.audit, actor, "role.delete", { resource: `role:${name}` });
   }
@@ -129,7 +142,14 @@ export class RoleService {
     await this.requireSubjectExists(input.subject);
     const duplicate = await this.db.binding.findFirst({ where: { subject: input.subject, roleId: role.id, realmId: realm?.id ?? null } });
     if (duplicate) throw errors.conflict("That binding already exists.", "binding_exists");
-    const row = await this.db.binding.create({ data: { id: newId("bnd"), subject: input.subject, roleId: role.id, realmId: realm?.id ?? null } });
+    const row = await this.outbox.transaction(actor, async (tx, emit) => {
+      const created = await tx.binding.create({ data: { id: newId("bnd"), subject: input.subject, roleId: role.id, realmId: realm?.id ?? null } });
+      emit("policy.binding_created", {
+        realm: realm?.name ?? null,
+        data: { binding_id: created.id, subject: input.subject, role: input.role, realm: input.realm },
+      });
+      return created;
+    });
     this.tokenCache.clear();
     await auditSuccess(this.audit, actor, "binding.create", { resource: `binding:${row.id}`, details: { subject: input.subject, role: input.role, realm: input.realm } });
     return { id: row.id, subject: row.subject, role: role.name, realm: input.realm, created_at: row.createdAt.toISOString() };
@@ -140,7 +160,13 @@ export class RoleService {
     if (row?.realm) await this.access.requireRealm(actor, "roles:write", row.realm.name, "binding.delete");
     else await this.access.require(actor, "roles:write", "binding.delete");
     if (!row) throw errors.notFound(`Binding "${id}"`, "binding_not_found");
-    await this.db.binding.delete({ where: { id } });
+    await this.outbox.transaction(actor, async (tx, emit) => {
+      const deleted = await tx.binding.delete({ where: { id }, include: { role: true } });
+      emit("policy.binding_deleted", {
+        realm: row.realm?.name ?? null,
+        data: { binding_id: id, subject: deleted.subject, role: deleted.role.name, realm: row.realm?.name ?? ALL_REALMS },
+      });
+    });
     this.tokenCache.clear();
     await auditSuccess(this.audit, actor, "binding.delete", { resource: `binding:${id}` });
   }

@@ -2,6 +2,7 @@
 import { auditSuccess, type AuditWriter } from "../audit/writer";
 import type { Keyring } from "../crypto/keyring";
 import { errors } from "../errors";
+import type { Outbox } from "../events/outbox";
 import { newId } from "../ids";
 import type { AccessGuard } from "../rbac/access";
 import { holds, type Actor } from "../rbac/principal";
@@ -29,6 +30,7 @@ export class RealmService {
     private readonly audit: AuditWriter,
     private readonly directory: RealmDirectory,
     private readonly keyring: Keyring,
+    private readonly outbox: Outbox,
   ) {}
 
   async list(actor: Actor): Promise<RealmView[]> {
@@ -44,7 +46,11 @@ export class RealmService {
     if (await this.db.realm.findUnique({ where: { name: input.name } })) {
       throw errors.conflict(`A realm named "${input.name}" already exists.`, "realm_exists");
     }
-    const row = await this.db.realm.create({ data: { id: newId("rlm"), name: input.name, description: input.description ?? "" } });
+    const row = await this.outbox.transaction(actor, async (tx, emit) => {
+      const created = await tx.realm.create({ data: { id: newId("rlm"), name: input.name, description: input.description ?? "" } });
+      emit("realm.created", { realm: created.name, data: { name: created.name, description: created.description } });
+      return created;
+    });
     this.directory.invalidate(row.name);
     await this.keyring.rotate(asResolvedRealm(row));
     await auditSuccess(this.audit, actor, "realm.create", { realm: row.name });
@@ -60,7 +66,11 @@ export class RealmService {
 
   async update(actor: Actor, name: string, patch: { description?: string }): Promise<RealmView> {
     const realm = await this.access.requireRealm(actor, "realms:write", name, "realm.update");
-    const row = await this.db.realm.update({ where: { id: realm.id }, data: { ...(patch.description !== undefined ? { description: patch.description } : {}) } });
+    const row = await this.outbox.transaction(actor, async (tx, emit) => {
+      const updated = await tx.realm.update({ where: { id: realm.id }, data: { ...(patch.description !== undefined ? { description: patch.description } : {}) } });
+      emit("realm.updated", { realm: name, data: { name, description: updated.description } });
+      return updated;
+    });
     await auditSuccess(this.audit, actor, "realm.update", { realm: name });
     return view(row);
   }
@@ -68,7 +78,10 @@ export class RealmService {
   /** Deletes the realm with its secrets, keys and bindings. */
   async delete(actor: Actor, name: string): Promise<void> {
     const realm = await this.access.requireRealm(actor, "realms:write", name, "realm.delete");
-    await this.db.realm.delete({ where: { id: realm.id } });
+    await this.outbox.transaction(actor, async (tx, emit) => {
+      await tx.realm.delete({ where: { id: realm.id } });
+      emit("realm.deleted", { realm: name, data: { name } });
+    });
     this.directory.invalidate(name);
     this.keyring.forget(realm.id);
     await auditSuccess(this.audit, actor, "realm.delete", { realm: name });

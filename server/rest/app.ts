@@ -13,7 +13,7 @@ import { scrubUrl } from "../observability/logger";
 import type { Actor, Principal } from "../rbac/principal";
 import type { Services } from "../services";
 import { extractCredential } from "./credentials";
-import { clientIp, readJsonBody, sendJson, sendProblem } from "./http";
+import { clientIp, hasBody, readJsonBody, sendJson, sendProblem } from "./http";
 import type { RateDecision } from "./ratelimit";
 import type { AnyRoute, RawReply } from "./route";
 import { Router } from "./router";
@@ -55,7 +55,7 @@ export function createRestApp(services: Services): RestHandler {
       const input = {
         params: parse(route.params, params, "path"),
         query: parse(route.query, query(url), "query"),
-        body: route.body ? parse(route.body, await readJsonBody(req), "body") : await rejectBody(req),
+        body: route.body ? parse(route.body, await readJsonBody(req), "body") : hasBody(req) ? await rejectBody(req) : undefined,
       };
       const actor: Actor = { principal, requestId, ip: clientIp(req), via: "rest" };
       const result = await route.handle({ actor, ...input, services, req });
@@ -122,7 +122,8 @@ function query(url: URL): Record<string, string> {
 function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: "path" | "query" | "body"): T extends z.ZodType ? z.output<T> : undefined {
   type Out = T extends z.ZodType ? z.output<T> : undefined;
   if (!schema) return undefined as Out;
-  const result = schema.safeParse(value ?? (where === "body" ? undefined : {}));
+  // A JSON `null` body is a body, not an absent one: it must not pass an optional body schema.
+  const result = schema.safeParse(where === "body" ? value : (value ?? {}));
   if (result.success) return result.data as Out;
   const issues = result.error.issues.map((i) => ({
     field: i.code === "unrecognized_keys" ? i.keys.join(", ") : i.path.join(".") || where,

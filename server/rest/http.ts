@@ -4,7 +4,13 @@ import { AppError, ERROR_TABLE } from "../errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Whether the request announces a body at all (most GET and DELETE requests do not). */
+export function hasBody(req: IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
+}
+
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  if (!hasBody(req)) return undefined;
   const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();

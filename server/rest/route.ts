@@ -48,6 +48,14 @@ interface Common<P extends z.ZodType, Q extends z.ZodType> {
   /** Success status; 204 routes have no response schema. */
   status?: number;
   description?: string;
+  /** For the OpenAPI document: replies a handler sends itself (raw replies), by status. */
+  responses?: Record<string, DocumentedResponse>;
+}
+
+export interface DocumentedResponse {
+  description: string;
+  contentType?: string;
+  schema?: z.ZodType;
 }
 
 export interface AuthedRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> extends Common<P, Q> {
@@ -100,4 +108,4 @@ export const ZProblem = z
     request_id: z.string(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   })
-  .meta({ id: "Problem" });
+  .meta({ id: "Problem", description: "RFC 9457 problem details; `code` is stable and machine-readable" });

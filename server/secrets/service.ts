@@ -3,9 +3,11 @@ import { auditSuccess, type AuditWriter } from "../audit/writer";
 import type { Keyring } from "../crypto/keyring";
 import { AppError, errors } from "../errors";
 import { newId } from "../ids";
+import type { Outbox } from "../events/outbox";
 import type { AccessGuard } from "../rbac/access";
 import type { Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
+import type { FastPath } from "../store/fast-path";
 import { realmStore, type ResolvedRealm } from "../store/realm-scoped";
 
 export const SECRET_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -37,6 +39,8 @@ export class SecretService {
     private readonly access: AccessGuard,
     private readonly audit: AuditWriter,
     private readonly keyring: Keyring,
+    private readonly fast: FastPath | null,
+    private readonly outbox: Outbox,
   ) {}
 
   async list(actor: Actor, realmName: string, opts: { limit: number; cursor?: string }): Promise<{ items: SecretMeta[]; next_cursor: string | null }> {
@@ -52,12 +56,11 @@ export class SecretService {
 
   async get(actor: Actor, realmName: string, key: string, version?: number): Promise<SecretValue> {
     const realm = await this.access.requireRealm(actor, "secrets:read", realmName, "secret.read");
-    const secret = await realmStore(this.db, realm).secrets.findWithVersion(key, version);
-    const row = secret?.versions[0];
-    if (!secret || !row) throw errors.notFound(version === undefined ? `Secret "${key}"` : `Version ${version} of secret "${key}"`, "secret_not_found");
+    const row = await realmStore(this.db, realm, this.fast).secrets.readVersion(key, version);
+    if (!row) throw errors.notFound(version === undefined ? `Secret "${key}"` : `Version ${version} of secret "${key}"`, "secret_not_found");
     const value = await this.keyring.decrypt(realm, row.keyVersion, aad(key, row.version), row.ciphertext);
     await auditSuccess(this.audit, actor, "secret.read", { realm: realm.name, resource: `secret:${key}`, details: { version: row.version } });
-    return { key, value, version: row.version, created_at: secret.createdAt.toISOString(), updated_at: row.createdAt.toISOString() };
+    return { key, value, version: row.version, created_at: row.secretCreatedAt.toISOString(), updated_at: row.versionCreatedAt.toISOString() };
   }
 
   /** Writes a new version. `cas` is the version the caller expects to be current (0: must not exist). */
@@ -73,8 +76,11 @@ export class SecretService {
 
   async delete(actor: Actor, realmName: string, key: string): Promise<void> {
     const realm = await this.access.requireRealm(actor, "secrets:delete", realmName, "secret.delete");
-    const { count } = await realmStore(this.db, realm).secrets.delete(key);
-    if (count === 0) throw errors.notFound(`Secret "${key}"`, "secret_not_found");
+    await this.outbox.transaction(actor, async (tx, emit) => {
+      const { count } = await realmStore(tx, realm).secrets.delete(key);
+      if (count === 0) throw errors.notFound(`Secret "${key}"`, "secret_not_found");
+      emit("secret.deleted", { realm: realm.name, data: { key } });
+    });
     await auditSuccess(this.audit, actor, "secret.delete", { realm: realm.name, resource: `secret:${key}` });
   }
 
@@ -99,19 +105,24 @@ export class SecretService {
     const { ciphertext, keyVersion } = await this.keyring.encrypt(realm, aad(key, next), value);
     const createdBy = actor.principal.subject;
     try {
-      if (!existing) {
-        const row = await store.secrets.create({ id: newId("sec"), key, ciphertext, keyVersion, createdBy });
-        return { key, version: 1, created_at: row.createdAt.toISOString(), updated_at: row.updatedAt.toISOString() };
-      }
-      const won = await this.db.$transaction((tx) =>
-        realmStore(tx, realm).secrets.addVersion(existing.id, current, { ciphertext, keyVersion, createdBy }),
-      );
-      if (!won) throw new Error("current version moved");
+      // The new version and its secret.set event commit together (never the value itself).
+      return await this.outbox.transaction(actor, async (tx, emit) => {
+        const scoped = realmStore(tx, realm);
+        let meta: SecretMeta;
+        if (!existing) {
+          const row = await scoped.secrets.create({ id: newId("sec"), key, ciphertext, keyVersion, createdBy });
+          meta = { key, version: 1, created_at: row.createdAt.toISOString(), updated_at: row.updatedAt.toISOString() };
+        } else {
+          const won = await scoped.secrets.addVersion(existing.id, current, { ciphertext, keyVersion, createdBy });
+          if (!won) throw new Error("current version moved");
+          meta = { key, version: next, created_at: existing.createdAt.toISOString(), updated_at: new Date().toISOString() };
+        }
+        emit("secret.set", { realm: realm.name, data: { key, version: meta.version } });
+        return meta;
+      });
     } catch (err) {
       // Another writer got there first (duplicate key or version bump); nothing was written.
       throw new AppError("conflict", "The secret was changed by another request at the same time; try again.", { code: "write_conflict", cause: err });
     }
-    const now = new Date().toISOString();
-    return { key, version: next, created_at: existing.createdAt.toISOString(), updated_at: now };
   }
 }

@@ -10,6 +10,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/sqlite/client";
 import { applyMigrations, inProcessTurn, type Provider } from "./migrate";
+import { openSqliteFastPath, type FastPath } from "./fast-path";
 
 /**
  * The database client. Typed as the SQLite client; the PostgreSQL client is generated
@@ -21,6 +22,8 @@ export interface Store {
   db: Db;
   provider: Provider;
   close(): Promise<void>;
+  /** Prepared-statement hot path (embedded SQLite only; null on PostgreSQL). */
+  fast: FastPath | null;
   /** Runs `SELECT 1`; false on failure, after PING_TIMEOUT_MS or once closed. Never throws. */
   ping(): Promise<boolean>;
 }
@@ -79,14 +82,16 @@ async function assertPragmas(db: Db, file: string): Promise<void> {
   }
 }
 
-function makeStore(db: Db, provider: Provider): Store {
+function makeStore(db: Db, provider: Provider, fast: FastPath | null = null): Store {
   // Prisma would silently reconnect on the next query; a closed store must not look healthy.
   let closed = false;
   return {
     db,
     provider,
+    fast,
     close: async () => {
       closed = true;
+      await fast?.close();
       await db.$disconnect();
     },
     ping: async () => {
@@ -128,7 +133,7 @@ async function openSqliteFile(file: string): Promise<Store> {
     await db.$disconnect();
     throw err;
   }
-  return makeStore(db, "sqlite");
+  return makeStore(db, "sqlite", openSqliteFastPath(file));
 }
 
 async function openPostgres(url: string): Promise<Store> {

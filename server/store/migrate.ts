@@ -112,7 +112,7 @@ export async function applyMigrations(
   const dir = migrationsDir(location.provider, opts.migrationsRoot);
   const migrationsList = await readMigrationList(dir);
   if (migrationsList.migrationDirectories.length === 0) {
-    throw new Error(`No migrations found in ${dir}; run \`npm run migration -- <name>\``);
+    throw new Error(`No migrations found in ${dir}; run \`npm run db:migration -- <name>\``);
   }
   const runEngine = () =>
     withSchemaEngine({ adapter: engineAdapter(location) }, async (engine) => {
@@ -128,15 +128,23 @@ export async function applyMigrations(
     try {
       return await runEngine();
     } catch (err) {
-      const first = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
-      const cause = first.length > 160 ? `${first.slice(0, 160)}…` : first;
+      // The SQLite adapter reports SQLITE_BUSY as "SocketTimeout", which the engine does
+      // not even know how to name; say what actually happened.
+      if (!String(err).includes("SocketTimeout")) throw err;
       throw new Error(
-        `Applying migrations to ${location.url} failed: ${cause}. The schema engine needs ` +
-          `the file to itself while it migrates: stop other processes using it and retry.`,
+        `Cannot apply migrations to ${location.url}: the database is busy. The schema ` +
+          `engine needs the file to itself while it migrates: stop other processes using it.`,
         { cause: err },
       );
     }
   });
+}
+
+interface MigrationRow {
+  migration_name: string;
+  checksum: string;
+  finished_at: unknown;
+  rolled_back_at: unknown;
 }
 
 /**
@@ -146,13 +154,6 @@ export async function applyMigrations(
  * CLI) has the file open. Anything else (new, failed or edited migrations) goes to the
  * engine, which applies or reports it as `prisma migrate deploy` would.
  */
-interface MigrationRow {
-  migration_name: string;
-  checksum: string;
-  finished_at: unknown;
-  rolled_back_at: unknown;
-}
-
 function sqliteUpToDate(file: string, list: MigrationList): boolean {
   if (!existsSync(file)) return false;
   const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
@@ -162,7 +163,9 @@ function sqliteUpToDate(file: string, list: MigrationList): boolean {
       .get();
     if (!table) return false;
     const rows = db
-      .prepare("SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations")
+      .prepare(
+        "SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations",
+      )
       .all() as MigrationRow[];
     const live = rows.filter((r) => r.rolled_back_at === null);
     if (live.length !== list.migrationDirectories.length) return false;

@@ -4,6 +4,7 @@
  * every query below is filtered by its id, so a handler cannot forget the realm.
  */
 import type { Db } from "./client";
+import type { FastPath, SecretVersionRow } from "./fast-path";
 
 declare const resolved: unique symbol;
 export interface ResolvedRealm {
@@ -19,68 +20,123 @@ export function asResolvedRealm(row: { id: string; name: string }): ResolvedReal
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-export function realmStore(db: Db | Tx, realm: ResolvedRealm) {
-  const realmId = realm.id;
-  return {
-    keys: {
-      latest: () => db.realmKey.findFirst({ where: { realmId }, orderBy: { version: "desc" } }),
-      byVersion: (version: number) => db.realmKey.findUnique({ where: { realmId_version: { realmId, version } } }),
-      create: (version: number, wrappedKey: string, kekId: string) =>
-        db.realmKey.create({ data: { realmId, version, wrappedKey, kekId } }),
-    },
-    secrets: {
-      list: (opts: { take: number; afterKey?: string }) =>
-        db.secret.findMany({
-          where: { realmId, ...(opts.afterKey ? { key: { gt: opts.afterKey } } : {}) },
-          orderBy: { key: "asc" },
-          take: opts.take,
-        }),
-      count: () => db.secret.count({ where: { realmId } }),
-      find: (key: string) => db.secret.findUnique({ where: { realmId_key: { realmId, key } } }),
-      /** One round trip for the hot path: the secret and the wanted (or current) version. */
-      findWithVersion: async (key: string, version?: number) => {
-        const secret = await db.secret.findUnique({
-          where: { realmId_key: { realmId, key } },
-          include: { versions: { where: version === undefined ? {} : { version }, orderBy: { version: "desc" }, take: 1 } },
-        });
-        return secret;
-      },
-      versions: (secretId: string) =>
-        db.secretVersion.findMany({
-          where: { secretId, secret: { realmId } },
-          orderBy: { version: "desc" },
-          select: { version: true, createdAt: true, createdBy: true, keyVersion: true },
-        }),
-      create: (data: { id: string; key: string; ciphertext: string; keyVersion: number; createdBy: string }) =>
-        db.secret.create({
-          data: {
-            id: data.id,
-            realmId,
-            key: data.key,
-            currentVersion: 1,
-            versions: { create: { version: 1, ciphertext: data.ciphertext, keyVersion: data.keyVersion, createdBy: data.createdBy } },
-          },
-        }),
-      /** Adds a version only if the current one is still `expected` (optimistic concurrency). */
-      addVersion: async (
-        secretId: string,
-        expected: number,
-        data: { ciphertext: string; keyVersion: number; createdBy: string },
-      ): Promise<boolean> => {
-        const bumped = await db.secret.updateMany({
-          where: { id: secretId, realmId, currentVersion: expected },
-          data: { currentVersion: expected + 1 },
-        });
-        if (bumped.count !== 1) return false;
-        await db.secretVersion.create({ data: { secretId, version: expected + 1, ...data } });
-        return true;
-      },
-      delete: (key: string) => db.secret.deleteMany({ where: { realmId, key } }),
-    },
-    bindings: {
-      list: () => db.binding.findMany({ where: { realmId }, include: { role: true } }),
-    },
-  };
+// Classes rather than object literals of arrow functions: a store is built on every
+// request, and prototype methods are not re-created each time.
+
+class RealmKeyRows {
+  constructor(
+    private readonly db: Db | Tx,
+    private readonly realmId: string,
+  ) {}
+
+  latest() {
+    return this.db.realmKey.findFirst({ where: { realmId: this.realmId }, orderBy: { version: "desc" } });
+  }
+
+  byVersion(version: number) {
+    return this.db.realmKey.findUnique({ where: { realmId_version: { realmId: this.realmId, version } } });
+  }
+
+  create(version: number, wrappedKey: string, kekId: string) {
+    return this.db.realmKey.create({ data: { realmId: this.realmId, version, wrappedKey, kekId } });
+  }
 }
 
-export type RealmStore = ReturnType<typeof realmStore>;
+class SecretRows {
+  constructor(
+    private readonly db: Db | Tx,
+    private readonly realmId: string,
+    private readonly fast: FastPath | null,
+  ) {}
+
+  list(opts: { take: number; afterKey?: string }) {
+    return this.db.secret.findMany({
+      where: { realmId: this.realmId, ...(opts.afterKey ? { key: { gt: opts.afterKey } } : {}) },
+      orderBy: { key: "asc" },
+      take: opts.take,
+    });
+  }
+
+  count() {
+    return this.db.secret.count({ where: { realmId: this.realmId } });
+  }
+
+  find(key: string) {
+    return this.db.secret.findUnique({ where: { realmId_key: { realmId: this.realmId, key } } });
+  }
+
+  /** The current version (or `version`) with its ciphertext: the hot path of every secret read. */
+  async readVersion(key: string, version?: number): Promise<SecretVersionRow | null> {
+    const quick = this.fast?.readSecret(this.realmId, key, version);
+    if (quick !== undefined) return quick;
+    const secret = await this.db.secret.findUnique({
+      where: { realmId_key: { realmId: this.realmId, key } },
+      include: { versions: { where: { version: version ?? undefined }, orderBy: { version: "desc" }, take: 1 } },
+    });
+    const v = secret?.versions[0];
+    if (!secret || !v || (version === undefined && v.version !== secret.currentVersion)) return null;
+    return { secretCreatedAt: secret.createdAt, version: v.version, ciphertext: v.ciphertext, keyVersion: v.keyVersion, versionCreatedAt: v.createdAt };
+  }
+
+  versions(secretId: string) {
+    return this.db.secretVersion.findMany({
+      where: { secretId, secret: { realmId: this.realmId } },
+      orderBy: { version: "desc" },
+      select: { version: true, createdAt: true, createdBy: true, keyVersion: true },
+    });
+  }
+
+  create(data: { id: string; key: string; ciphertext: string; keyVersion: number; createdBy: string }) {
+    return this.db.secret.create({
+      data: {
+        id: data.id,
+        realmId: this.realmId,
+        key: data.key,
+        currentVersion: 1,
+        versions: { create: { version: 1, ciphertext: data.ciphertext, keyVersion: data.keyVersion, createdBy: data.createdBy } },
+      },
+    });
+  }
+
+  /** Adds a version only if the current one is still `expected` (optimistic concurrency). */
+  async addVersion(secretId: string, expected: number, data: { ciphertext: string; keyVersion: number; createdBy: string }): Promise<boolean> {
+    const bumped = await this.db.secret.updateMany({
+      where: { id: secretId, realmId: this.realmId, currentVersion: expected },
+      data: { currentVersion: expected + 1 },
+    });
+    if (bumped.count !== 1) return false;
+    await this.db.secretVersion.create({ data: { secretId, version: expected + 1, ...data } });
+    return true;
+  }
+
+  delete(key: string) {
+    return this.db.secret.deleteMany({ where: { realmId: this.realmId, key } });
+  }
+}
+
+class BindingRows {
+  constructor(
+    private readonly db: Db | Tx,
+    private readonly realmId: string,
+  ) {}
+
+  list() {
+    return this.db.binding.findMany({ where: { realmId: this.realmId }, include: { role: true } });
+  }
+}
+
+export class RealmStore {
+  readonly keys: RealmKeyRows;
+  readonly secrets: SecretRows;
+  readonly bindings: BindingRows;
+
+  constructor(db: Db | Tx, realm: ResolvedRealm, fast: FastPath | null = null) {
+    this.keys = new RealmKeyRows(db, realm.id);
+    this.secrets = new SecretRows(db, realm.id, fast);
+    this.bindings = new BindingRows(db, realm.id);
+  }
+}
+
+export function realmStore(db: Db | Tx, realm: ResolvedRealm, fast: FastPath | null = null): RealmStore {
+  return new RealmStore(db, realm, fast);
+}

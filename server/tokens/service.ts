@@ -5,6 +5,7 @@
 import { auditSuccess, type AuditWriter } from "../audit/writer";
 import { displayPrefix, generateToken, hashToken, isPlausibleToken, constantTimeEqual } from "../crypto/token-format";
 import { errors } from "../errors";
+import type { Outbox } from "../events/outbox";
 import { newId } from "../ids";
 import type { Metrics } from "../observability/metrics";
 import type { AccessGuard } from "../rbac/access";
@@ -67,33 +68,40 @@ export function toTokenView(row: TokenRow, now = new Date()): TokenView {
 }
 
 export class TokenService {
-  private lastUsed = new Map<string, Date>();
+  private lastUsed = new Map<string, number>();
+  private readonly cacheHits: ReturnType<Metrics["tokenCache"]["labels"]>;
+  private readonly cacheMisses: ReturnType<Metrics["tokenCache"]["labels"]>;
 
   constructor(
     private readonly db: Db,
     private readonly access: AccessGuard,
     private readonly audit: AuditWriter,
     private readonly cache: TokenCache,
-    private readonly metrics: Metrics,
-  ) {}
+    metrics: Metrics,
+    private readonly outbox: Outbox,
+  ) {
+    this.cacheHits = metrics.tokenCache.labels("hit");
+    this.cacheMisses = metrics.tokenCache.labels("miss");
+  }
 
   async authenticate(value: string): Promise<AuthResult> {
-    if (!isPlausibleToken(value)) return { ok: false, reason: "invalid" };
+    // Only validated tokens are ever cached, so a hit needs no checksum check.
     const hash = hashToken(value);
     const cached = this.cache.get(hash);
     if (cached) {
-      this.metrics.tokenCache.inc({ result: "hit" });
-      this.lastUsed.set(cached.id, new Date());
+      this.cacheHits.inc();
+      this.lastUsed.set(cached.id, Date.now());
       return { ok: true, principal: cached };
     }
-    this.metrics.tokenCache.inc({ result: "miss" });
+    if (!isPlausibleToken(value)) return { ok: false, reason: "invalid" };
+    this.cacheMisses.inc();
     const row = await this.db.token.findUnique({ where: { hash } });
     if (!row || !constantTimeEqual(row.hash, hash)) return { ok: false, reason: "invalid" };
     if (row.revokedAt) return { ok: false, reason: "revoked" };
     if (row.expiresAt && row.expiresAt <= new Date()) return { ok: false, reason: "expired" };
     const principal = await this.principalOf(row);
     this.cache.set(hash, principal);
-    this.lastUsed.set(row.id, new Date());
+    this.lastUsed.set(row.id, Date.now());
     return { ok: true, principal };
   }
 
@@ -134,20 +142,26 @@ export class TokenService {
       expiresAt = new Date(Date.now() + seconds * 1000);
     }
     const value = generateToken("arc_");
-    const row = await this.db.token.create({
-      data: {
-        id: newId("tok"),
-        name: input.name,
-        description: input.description ?? "",
-        prefix: displayPrefix(value),
-        hash: hashToken(value),
-        isAdmin: input.isAdmin ?? false,
-        capabilities: JSON.stringify(capabilities),
-        realms: JSON.stringify(realms),
-        rateLimit: input.rateLimit ?? null,
-        createdBy: issuer.subject,
-        expiresAt,
-      },
+    const row = await this.outbox.transaction(actor, async (tx, emit) => {
+      const created = await tx.token.create({
+        data: {
+          id: newId("tok"),
+          name: input.name,
+          description: input.description ?? "",
+          prefix: displayPrefix(value),
+          hash: hashToken(value),
+          isAdmin: input.isAdmin ?? false,
+          capabilities: JSON.stringify(capabilities),
+          realms: JSON.stringify(realms),
+          rateLimit: input.rateLimit ?? null,
+          createdBy: issuer.subject,
+          expiresAt,
+        },
+      });
+      emit("auth.token_created", {
+        data: { token_id: created.id, name: created.name, capabilities, realms, is_admin: created.isAdmin, expires_at: created.expiresAt?.toISOString() ?? null },
+      });
+      return created;
     });
     await auditSuccess(this.audit, actor, "token.create", { resource: `token:${row.id}`, details: { name: row.name, capabilities, realms, is_admin: row.isAdmin } });
     return { ...toTokenView(row), token: value };
@@ -191,7 +205,11 @@ export class TokenService {
     const existing = await this.findVisible(actor, id, "tokens:create", "token.rotate");
     if (existing.revokedAt) throw errors.conflict("A revoked token cannot be rotated.", "token_revoked");
     const value = generateToken("arc_");
-    const row = await this.db.token.update({ where: { id }, data: { hash: hashToken(value), prefix: displayPrefix(value) } });
+    const row = await this.outbox.transaction(actor, async (tx, emit) => {
+      const rotated = await tx.token.update({ where: { id }, data: { hash: hashToken(value), prefix: displayPrefix(value) } });
+      emit("auth.token_rotated", { data: { token_id: id, name: rotated.name } });
+      return rotated;
+    });
     this.cache.dropToken(id);
     await auditSuccess(this.audit, actor, "token.rotate", { resource: `token:${id}` });
     return { ...toTokenView(row), token: value };
@@ -199,7 +217,13 @@ export class TokenService {
 
   async revoke(actor: Actor, id: string): Promise<TokenView> {
     const existing = await this.findVisible(actor, id, "tokens:revoke", "token.revoke");
-    const row = existing.revokedAt ? existing : await this.db.token.update({ where: { id }, data: { revokedAt: new Date() } });
+    const row = existing.revokedAt
+      ? existing
+      : await this.outbox.transaction(actor, async (tx, emit) => {
+          const revoked = await tx.token.update({ where: { id }, data: { revokedAt: new Date() } });
+          emit("auth.token_revoked", { data: { token_id: id, name: revoked.name } });
+          return revoked;
+        });
     this.cache.dropToken(id);
     await auditSuccess(this.audit, actor, "token.revoke", { resource: `token:${id}` });
     return toTokenView(row);
@@ -208,9 +232,14 @@ export class TokenService {
   async revokeAll(actor: Actor, includeSelf: boolean): Promise<{ revoked: number }> {
     await this.access.require(actor, "admin", "token.revoke_all");
     const self = actor.principal.kind === "token" ? actor.principal.id : null;
-    const result = await this.db.token.updateMany({
-      where: { revokedAt: null, ...(self && !includeSelf ? { id: { not: self } } : {}) },
-      data: { revokedAt: new Date() },
+    const result = await this.outbox.transaction(actor, async (tx, emit) => {
+      const victims = await tx.token.findMany({
+        where: { revokedAt: null, ...(self && !includeSelf ? { id: { not: self } } : {}) },
+        select: { id: true, name: true },
+      });
+      const updated = await tx.token.updateMany({ where: { id: { in: victims.map((v) => v.id) }, revokedAt: null }, data: { revokedAt: new Date() } });
+      for (const v of victims) emit("auth.token_revoked", { data: { token_id: v.id, name: v.name } });
+      return updated;
     });
     this.cache.clear();
     await auditSuccess(this.audit, actor, "token.revoke_all", { details: { revoked: result.count, include_self: includeSelf } });
@@ -218,11 +247,12 @@ export class TokenService {
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
-    await this.findVisible(actor, id, "tokens:revoke", "token.delete");
-    await this.db.$transaction([
-      this.db.binding.deleteMany({ where: { subject: `token:${id}` } }),
-      this.db.token.delete({ where: { id } }),
-    ]);
+    const existing = await this.findVisible(actor, id, "tokens:revoke", "token.delete");
+    await this.outbox.transaction(actor, async (tx, emit) => {
+      await tx.binding.deleteMany({ where: { subject: `token:${id}` } });
+      await tx.token.delete({ where: { id } });
+      emit("auth.token_deleted", { data: { token_id: id, name: existing.name } });
+    });
     this.cache.dropToken(id);
     await auditSuccess(this.audit, actor, "token.delete", { resource: `token:${id}` });
   }
@@ -243,7 +273,7 @@ export class TokenService {
   async flushLastUsed(): Promise<void> {
     const batch = [...this.lastUsed];
     this.lastUsed.clear();
-    for (const [id, at] of batch) await this.db.token.updateMany({ where: { id }, data: { lastUsedAt: at } });
+    for (const [id, at] of batch) await this.db.token.updateMany({ where: { id }, data: { lastUsedAt: new Date(at) } });
   }
 
   /** Token holders with tokens:read everywhere see all tokens; others only the ones they issued. */

@@ -53,8 +53,10 @@ export async function dropDatabase(url: string): Promise<void> {
 }
 
 /** Spawns the server and resolves once it listens; rejects with its stderr if it exits first. */
-export function spawnArcan(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; stderr: () => string; stdout: () => string; adminToken: string | null }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/main.ts")], {
+export function spawnArcan(env: Record<string, string>, opts: { production?: boolean } = {}): Promise<{ child: ChildProcess; port: number; stderr: () => string; stdout: () => string; adminToken: string | null }> {
+  // production: the bundle `npm run build` makes (what `npm start` runs); otherwise the TypeScript source.
+  const args = opts.production ? [path.join(ROOT, "dist/server/main.mjs")] : ["--import", "tsx", path.join(ROOT, "server/main.ts")];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ARCAN_HOST: "127.0.0.1", ARCAN_PORT: "0", ARCAN_CONSOLE_ENABLED: "false", ARCAN_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -83,7 +85,7 @@ export function spawnArcan(env: Record<string, string>): Promise<{ child: ChildP
 export async function startServer(opts: { store?: "sqlite" | "postgres"; env?: Record<string, string>; dataDir?: string; databaseUrl?: string | null; adminToken?: string } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "arcan-test-"));
   const databaseUrl = opts.databaseUrl !== undefined ? opts.databaseUrl : opts.store === "postgres" ? await createDatabase() : null;
-  const env = { ARCAN_DATA_DIR: dataDir, ...(databaseUrl ? { ARCAN_DATABASE_URL: databaseUrl } : {}), ...opts.env };
+  const env: Record<string, string> = { ARCAN_DATA_DIR: dataDir, ...(databaseUrl ? { ARCAN_DATABASE_URL: databaseUrl } : {}), ...opts.env };
   const started = await spawnArcan(env);
   const adminToken = started.adminToken ?? opts.adminToken ?? env.ARCAN_BOOTSTRAP_TOKEN ?? "";
   const ca = readFileSync(path.join(dataDir, "tls.crt"));
@@ -131,6 +133,8 @@ export function httpsJson(
   const headers: Record<string, string> = {
     ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
     ...(payload !== undefined && opts.rawBody === undefined ? { "Content-Type": "application/json" } : {}),
+    // Without it Node sends a GET or DELETE body unframed, and the server sees a second, broken request.
+    ...(payload !== undefined ? { "Content-Length": String(Buffer.byteLength(payload)) } : {}),
     ...opts.headers,
   };
   return new Promise((resolve, reject) => {

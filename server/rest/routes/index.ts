@@ -8,6 +8,7 @@ import { realmRoutes } from "./realms";
 import { secretRoutes } from "./secrets";
 import { systemRoutes } from "./system";
 import { tokenRoutes } from "./tokens";
+import { webhookRoutes } from "./webhooks";
 
 let openApiText: string | null = null;
 
@@ -18,6 +19,7 @@ export const allRoutes: AnyRoute[] = [
   ...rbacRoutes,
   ...secretRoutes,
   ...auditRoutes,
+  ...webhookRoutes,
   publicRoute({
     method: "GET",
     path: "/api/v1/openapi.json",

@@ -4,12 +4,22 @@ import { SECRET_KEY } from "../../secrets/service";
 import { route, ZPageQuery } from "../route";
 import { ZRealmName } from "./realms";
 
-const ZKey = z.string().regex(SECRET_KEY, "letters, digits, '_', '.' and '-', 1 to 128 characters");
+const ZKey = z.string().regex(SECRET_KEY, "letters, digits, '_', '.' and '-', 1 to 128 characters").meta({ examples: ["DATABASE_URL"] });
 const ZRealmParams = z.strictObject({ realm: ZRealmName });
 const ZSecretParams = z.strictObject({ realm: ZRealmName, key: ZKey });
 
-const ZSecretMeta = z.object({ key: z.string(), version: z.number().int(), created_at: z.string(), updated_at: z.string() }).meta({ id: "SecretMetadata" });
-const ZSecret = ZSecretMeta.extend({ value: z.string() }).meta({ id: "Secret" });
+const SECRET_META_EXAMPLE = { key: "DATABASE_URL", version: 3, created_at: "2026-11-20T09:00:00.000Z", updated_at: "2026-11-22T10:00:00.000Z" };
+const ZSecretMeta = z
+  .object({ key: z.string(), version: z.number().int().describe("The current version (1, 2, …)"), created_at: z.string(), updated_at: z.string() })
+  .meta({ id: "SecretMetadata", description: "A secret without its value", examples: [SECRET_META_EXAMPLE] });
+const ZSecret = ZSecretMeta.extend({ value: z.string() }).meta({
+  id: "Secret",
+  description: "A secret with its value (of the version asked for)",
+  examples: [{ ...SECRET_META_EXAMPLE, value: "postgres://app:s3cr3t@db.internal:5432/app" }],
+});
+const ZSecretVersion = z
+  .object({ version: z.number().int(), created_at: z.string(), created_by: z.string(), current: z.boolean() })
+  .meta({ id: "SecretVersion", examples: [{ version: 3, created_at: "2026-11-22T10:00:00.000Z", created_by: "token:tok_9b2f4c1e7a5d4e0f8c3b6a1d2e4f5a6b", current: true }] });
 
 export const secretRoutes = [
   route({
@@ -21,7 +31,7 @@ export const secretRoutes = [
     capability: "secrets:read",
     params: ZRealmParams,
     query: ZPageQuery,
-    response: z.object({ items: z.array(ZSecretMeta), next_cursor: z.string().nullable() }),
+    response: z.object({ items: z.array(ZSecretMeta), next_cursor: z.string().nullable().describe("Pass as cursor for the next page; null on the last") }).meta({ id: "SecretList" }),
     handle: ({ actor, params, query, services }) => services.secrets.list(actor, params.realm, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }),
   }),
   route({
@@ -32,7 +42,7 @@ export const secretRoutes = [
     tag: "secrets",
     capability: "secrets:read",
     params: ZSecretParams,
-    query: z.strictObject({ version: z.coerce.number().int().min(1).optional() }),
+    query: z.strictObject({ version: z.coerce.number().int().min(1).optional().describe("A past version; default: the current one") }),
     response: ZSecret,
     handle: ({ actor, params, query, services }) => services.secrets.get(actor, params.realm, params.key, query.version),
   }),
@@ -44,7 +54,9 @@ export const secretRoutes = [
     tag: "secrets",
     capability: "secrets:write",
     params: ZSecretParams,
-    body: z.strictObject({ value: z.string(), cas: z.number().int().min(0).optional() }),
+    body: z
+      .strictObject({ value: z.string(), cas: z.number().int().min(0).optional().describe("Check-and-set: the version you expect to be current; 0 = the key must not exist") })
+      .meta({ id: "PutSecretRequest", examples: [{ value: "postgres://app:s3cr3t@db.internal:5432/app", cas: 2 }] }),
     response: ZSecretMeta,
     handle: ({ actor, params, body, services }) => services.secrets.put(actor, params.realm, params.key, body.value, body.cas),
   }),
@@ -68,7 +80,7 @@ export const secretRoutes = [
     tag: "secrets",
     capability: "secrets:read",
     params: ZSecretParams,
-    response: z.object({ items: z.array(z.object({ version: z.number().int(), created_at: z.string(), created_by: z.string(), current: z.boolean() })) }),
+    response: z.object({ items: z.array(ZSecretVersion) }).meta({ id: "SecretVersionList" }),
     handle: async ({ actor, params, services }) => ({ items: await services.secrets.versions(actor, params.realm, params.key) }),
   }),
 ];

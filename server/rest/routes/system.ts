@@ -18,7 +18,10 @@ export const systemRoutes = [
     operationId: "ready",
     summary: "Readiness: the store and the key-encryption key are usable (503 otherwise)",
     tag: "system",
-    response: z.object({ status: z.enum(["ready", "not_ready"]), checks: z.object({ store: z.boolean(), key: z.boolean() }) }),
+    response: z.object({ status: z.enum(["ready", "not_ready"]), checks: z.object({ store: z.boolean(), key: z.boolean() }) }).meta({ id: "Readiness" }),
+    responses: {
+      "503": { description: "Not ready", schema: z.object({ status: z.literal("not_ready"), checks: z.object({ store: z.boolean(), key: z.boolean() }) }) },
+    },
     handle: async ({ services }) => {
       const checks = await services.ready();
       const ok = checks.store && checks.key;
@@ -33,6 +36,7 @@ export const systemRoutes = [
     summary: "Prometheus metrics",
     tag: "system",
     response: null,
+    responses: { "200": { description: "Prometheus text exposition format", contentType: "text/plain; version=0.0.4", schema: z.string() } },
     handle: async ({ services }) => ({
       raw: true,
       status: 200,

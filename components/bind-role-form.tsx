@@ -1,0 +1,69 @@
+"use client";
+/** Binds a role to a subject in one realm or in every realm (used by the Roles and Users pages). */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { errorMessage, fieldIssues } from "./errors";
+import { useToast } from "./toast";
+import { useTRPC } from "./trpc";
+import { Button, SelectField, TextField } from "./ui";
+
+const SUBJECT = /^(user:[A-Za-z0-9_.@-]{1,64}|token:tok_[0-9a-f]{32})$/;
+
+export function BindRoleForm({ subject: fixedSubject, onBound }: { subject?: string; onBound?: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const roles = useQuery(trpc.roles.list.queryOptions());
+  const realms = useQuery(trpc.realms.list.queryOptions());
+  const [subject, setSubject] = useState("");
+  const [role, setRole] = useState("");
+  const [realm, setRealm] = useState("*");
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  const bind = useMutation(
+    trpc.bindings.create.mutationOptions({
+      onSuccess: (b) => {
+        toast.success(`Bound role "${b.role}" to ${b.subject} in ${b.realm === "*" ? "every realm" : `realm "${b.realm}"`}.`);
+        if (!fixedSubject) setSubject("");
+        void queryClient.invalidateQueries({ queryKey: trpc.bindings.list.queryKey() });
+        onBound?.();
+      },
+      onError: (err) => {
+        setIssues(fieldIssues(err));
+        toast.error(errorMessage(err));
+      },
+    }),
+  );
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const target = fixedSubject ?? subject.trim();
+    const found: Record<string, string> = {};
+    if (!SUBJECT.test(target)) found.subject = 'Use "user:<name>" or "token:<id>".';
+    if (!role) found.role = "Choose a role.";
+    setIssues(found);
+    if (Object.keys(found).length === 0) bind.mutate({ subject: target, role, realm });
+  };
+  return (
+    <form onSubmit={onSubmit} className="flex flex-col gap-3" noValidate>
+      {fixedSubject ? null : <TextField label="Subject" value={subject} onChange={(e) => setSubject(e.target.value)} error={issues.subject} placeholder="user:alice" />}
+      <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value)} error={issues.role}>
+        <option value="">Choose a role…</option>
+        {roles.data?.map((r) => (
+          <option key={r.name} value={r.name}>
+            {r.name}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField label="Realm" value={realm} onChange={(e) => setRealm(e.target.value)} error={issues.realm}>
+        <option value="*">* (every realm)</option>
+        {realms.data?.map((r) => (
+          <option key={r.name} value={r.name}>
+            {r.name}
+          </option>
+        ))}
+      </SelectField>
+      <Button type="submit" variant="primary" busy={bind.isPending}>
+        Bind role
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,30 @@
+import { TRPCClientError } from "@trpc/client";
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+type ErrorData = { code?: string; httpStatus?: number; issues?: FieldIssue[] | null } | undefined;
+
+/** The message to show a person: the server's own (written for people), or a plain fallback. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof TRPCClientError) {
+    const data = err.data as ErrorData;
+    if (data?.httpStatus === undefined && !err.message) return "The console could not reach the server.";
+    return err.message || "The request failed.";
+  }
+  return "The console could not reach the server. Check the connection and try again.";
+}
+
+export function errorCode(err: unknown): string | null {
+  return err instanceof TRPCClientError ? ((err.data as ErrorData)?.code ?? null) : null;
+}
+
+/** Field-level issues from a validation error, keyed by field name (first message wins). */
+export function fieldIssues(err: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(err instanceof TRPCClientError)) return out;
+  for (const issue of (err.data as ErrorData)?.issues ?? []) if (!(issue.field in out)) out[issue.field] = issue.message;
+  return out;
+}

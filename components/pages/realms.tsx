@@ -1,0 +1,115 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { ConfirmDialog } from "../confirm";
+import { errorMessage, fieldIssues } from "../errors";
+import { useToast } from "../toast";
+import { useTRPC } from "../trpc";
+import { Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
+
+const REALM_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function RealmsPage() {
+  const trpc = useTRPC();
+  const realms = useQuery(trpc.realms.list.queryOptions());
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const remove = useMutation(
+    trpc.realms.delete.mutationOptions({
+      onSuccess: (_, { name }) => {
+        toast.success(`Realm "${name}" deleted.`);
+        setDeleting(null);
+        void queryClient.invalidateQueries({ queryKey: trpc.realms.list.queryKey() });
+      },
+      onError: (err) => toast.error(errorMessage(err)),
+    }),
+  );
+
+  return (
+    <>
+      <PageHeader title="Realms" description="Tenants: each realm has its own secrets, keys and bindings." />
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <Card title="All realms">
+          <QueryState query={realms} isEmpty={(d) => d.length === 0} empty="No realms yet. Create the first one.">
+            {(list) => (
+              <Table caption="Realms" head={["Name", "Description", "Created", ""]}>
+                {list.map((r) => (
+                  <tr key={r.name} className={ROW}>
+                    <td className={`${TD} font-mono`}>{r.name}</td>
+                    <td className={`${TD} text-muted`}>{r.description || "—"}</td>
+                    <td className={TD_TIME}>{formatTime(r.created_at)}</td>
+                    <td className={`${TD} text-right`}>
+                      <Button variant="danger" onClick={() => setDeleting(r.name)} aria-label={`Delete realm ${r.name}`}>
+                        Delete
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </Table>
+            )}
+          </QueryState>
+        </Card>
+        <CreateRealm />
+      </div>
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete realm "${deleting ?? ""}"?`}
+        confirmLabel="Delete realm"
+        busy={remove.isPending}
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => deleting && remove.mutate({ name: deleting })}
+      >
+        Its secrets, keys and role bindings are deleted with it. This cannot be undone.
+      </ConfirmDialog>
+    </>
+  );
+}
+
+function CreateRealm() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [issue, setIssue] = useState<string | undefined>();
+  const create = useMutation(
+    trpc.realms.create.mutationOptions({
+      onSuccess: (realm) => {
+        toast.success(`Realm "${realm.name}" created.`);
+        setName("");
+        setDescription("");
+        void queryClient.invalidateQueries({ queryKey: trpc.realms.list.queryKey() });
+      },
+      onError: (err) => {
+        setIssue(fieldIssues(err).name);
+        toast.error(errorMessage(err));
+      },
+    }),
+  );
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!REALM_NAME.test(name)) return setIssue("Use lowercase letters, digits and '-' (1 to 63 characters, not starting or ending with '-').");
+    create.mutate({ name, ...(description.trim() ? { description } : {}) });
+  };
+  return (
+    <Card title="Create a realm">
+      <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+        <TextField
+          label="Realm name"
+          value={name}
+          onChange={(e) => {
+            setName(e.target.value);
+            setIssue(undefined);
+          }}
+          error={issue}
+          placeholder="payments"
+        />
+        <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Optional" />
+        <Button type="submit" variant="primary" busy={create.isPending}>
+          Create realm
+        </Button>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,222 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState, type FormEvent } from "react";
+import { ConfirmDialog } from "../confirm";
+import { errorMessage, fieldIssues } from "../errors";
+import { useToast } from "../toast";
+import { useTRPC } from "../trpc";
+import { Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
+
+const SECRET_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export function SecretsPage() {
+  const trpc = useTRPC();
+  const realms = useQuery(trpc.realms.list.queryOptions());
+  const [realm, setRealm] = useState("");
+  useEffect(() => {
+    if (!realm && realms.data?.[0]) setRealm(realms.data[0].name);
+  }, [realm, realms.data]);
+
+  return (
+    <>
+      <PageHeader title="Secrets" description="Versioned key/value secrets, encrypted with the realm's key. Values are shown only on request, and every reveal is audited." />
+      <QueryState query={realms} isEmpty={(d) => d.length === 0} empty="There are no realms yet: create one on the Realms page first.">
+        {(list) => (
+          <>
+            <SelectField label="Realm" value={realm} onChange={(e) => setRealm(e.target.value)} className="mb-6 max-w-xs">
+              {list.map((r) => (
+                <option key={r.name} value={r.name}>
+                  {r.name}
+                </option>
+              ))}
+            </SelectField>
+            {realm ? <RealmSecrets key={realm} realm={realm} /> : <Loading />}
+          </>
+        )}
+      </QueryState>
+    </>
+  );
+}
+
+function RealmSecrets({ realm }: { realm: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const secrets = useQuery(trpc.secrets.list.queryOptions({ realm }));
+  const [revealed, setRevealed] = useState<Record<string, string>>({});
+  const [history, setHistory] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ key: string; version: number } | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.secrets.list.queryKey({ realm }) });
+
+  const reveal = useMutation(
+    trpc.secrets.reveal.mutationOptions({
+      onSuccess: (s) => setRevealed((r) => ({ ...r, [s.key]: s.value })),
+      onError: (err) => toast.error(errorMessage(err)),
+    }),
+  );
+  const remove = useMutation(
+    trpc.secrets.delete.mutationOptions({
+      onSuccess: (_, { key }) => {
+        toast.success(`Secret "${key}" deleted.`);
+        setDeleting(null);
+        if (history === key) setHistory(null);
+        void refresh();
+      },
+      onError: (err) => toast.error(errorMessage(err)),
+    }),
+  );
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="flex min-w-0 flex-col gap-6">
+        <Card title={`Keys in ${realm}`}>
+          <QueryState query={secrets} isEmpty={(d) => d.items.length === 0} empty="No secrets in this realm yet.">
+            {(page) => (
+              <Table caption={`Secrets in realm ${realm}`} head={["Key", "Version", "Last change", "Value", ""]}>
+                {page.items.map((s) => (
+                  <tr key={s.key} className={ROW}>
+                    <td className={`${TD} font-mono`}>{s.key}</td>
+                    <td className={TD}>v{s.version}</td>
+                    <td className={TD_TIME}>{formatTime(s.updated_at)}</td>
+                    <td className={`${TD} max-w-64`}>
+                      {revealed[s.key] !== undefined ? (
+                        <span className="flex items-start gap-2">
+                          <code className="break-all rounded bg-raised px-1.5 py-0.5 font-mono text-xs" aria-label={`Value of ${s.key}`}>
+                            {revealed[s.key]}
+                          </code>
+                          <Button variant="ghost" onClick={() => setRevealed(({ [s.key]: _, ...rest }) => rest)} aria-label={`Hide ${s.key}`}>
+                            Hide
+                          </Button>
+                        </span>
+                      ) : (
+                        <Button onClick={() => reveal.mutate({ realm, key: s.key })} busy={reveal.isPending && reveal.variables.key === s.key} aria-label={`Reveal ${s.key}`}>
+                          Reveal
+                        </Button>
+                      )}
+                    </td>
+                    <td className={`${TD} whitespace-nowrap text-right`}>
+                      <span className="inline-flex gap-2">
+                        <Button variant="ghost" onClick={() => setHistory(s.key)} aria-label={`History of ${s.key}`}>
+                          History
+                        </Button>
+                        <Button variant="ghost" onClick={() => setEditing({ key: s.key, version: s.version })} aria-label={`New version of ${s.key}`}>
+                          New version
+                        </Button>
+                        <Button variant="danger" onClick={() => setDeleting(s.key)} aria-label={`Delete ${s.key}`}>
+                          Delete
+                        </Button>
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </Table>
+            )}
+          </QueryState>
+        </Card>
+        {history ? <VersionHistory realm={realm} secretKey={history} onClose={() => setHistory(null)} /> : null}
+      </div>
+      <WriteSecret
+        realm={realm}
+        editing={editing}
+        onDone={(key) => {
+          setEditing(null);
+          setRevealed(({ [key]: _, ...rest }) => rest);
+          void refresh();
+          void queryClient.invalidateQueries({ queryKey: trpc.secrets.versions.queryKey({ realm, key }) });
+        }}
+        onCancel={() => setEditing(null)}
+      />
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete secret "${deleting ?? ""}"?`}
+        confirmLabel="Delete secret"
+        busy={remove.isPending}
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => deleting && remove.mutate({ realm, key: deleting })}
+      >
+        Every version of this secret is deleted. Services that read it will get 404.
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function VersionHistory({ realm, secretKey, onClose }: { realm: string; secretKey: string; onClose: () => void }) {
+  const trpc = useTRPC();
+  const versions = useQuery(trpc.secrets.versions.queryOptions({ realm, key: secretKey }));
+  return (
+    <Card
+      title={`Version history of ${secretKey}`}
+      actions={
+        <Button variant="ghost" onClick={onClose}>
+          Close
+        </Button>
+      }
+    >
+      <QueryState query={versions} isEmpty={(d) => d.length === 0} empty="No versions.">
+        {(list) => (
+          <Table caption={`Versions of ${secretKey}`} head={["Version", "Written", "By", ""]}>
+            {[...list].reverse().map((v) => (
+              <tr key={v.version} className={ROW}>
+                <td className={TD}>v{v.version}</td>
+                <td className={TD_TIME}>{formatTime(v.created_at)}</td>
+                <td className={`${TD} font-mono text-xs`}>{v.created_by}</td>
+                <td className={TD}>{v.current ? <span className="text-xs text-allow">current</span> : null}</td>
+              </tr>
+            ))}
+          </Table>
+        )}
+      </QueryState>
+    </Card>
+  );
+}
+
+function WriteSecret({ realm, editing, onDone, onCancel }: { realm: string; editing: { key: string; version: number } | null; onDone: (key: string) => void; onCancel: () => void }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const [key, setKey] = useState("");
+  const [value, setValue] = useState("");
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  useEffect(() => {
+    setKey(editing?.key ?? "");
+    setValue("");
+    setIssues({});
+  }, [editing]);
+  const put = useMutation(
+    trpc.secrets.put.mutationOptions({
+      onSuccess: (s) => {
+        toast.success(`Saved "${s.key}" as version ${s.version}.`);
+        setKey("");
+        setValue("");
+        onDone(s.key);
+      },
+      onError: (err) => {
+        setIssues(fieldIssues(err));
+        toast.error(errorMessage(err));
+      },
+    }),
+  );
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const found: Record<string, string> = {};
+    if (!SECRET_KEY.test(key)) found.key = "Use letters, digits, '.', '_' and '-', starting with a letter or digit.";
+    if (!value) found.value = "Enter a value.";
+    setIssues(found);
+    if (Object.keys(found).length === 0) put.mutate({ realm, key, value, ...(editing ? { cas: editing.version } : {}) });
+  };
+  return (
+    <Card title={editing ? `New version of ${editing.key}` : "Write a secret"}>
+      <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+        <TextField label="Key" value={key} onChange={(e) => setKey(e.target.value)} error={issues.key} readOnly={editing !== null} placeholder="DATABASE_URL" />
+        <TextField label="Value" type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} error={issues.value} />
+        {editing ? <p className="text-xs text-muted">Saved only if v{editing.version} is still the current version.</p> : null}
+        <div className="flex gap-2">
+          <Button type="submit" variant="primary" busy={put.isPending}>
+            {editing ? "Save new version" : "Save secret"}
+          </Button>
+          {editing ? <Button onClick={onCancel}>Cancel</Button> : null}
+        </div>
+      </form>
+    </Card>
+  );
+}

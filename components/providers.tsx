@@ -1,0 +1,32 @@
+"use client";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { useState, type ReactNode } from "react";
+import type { AppRouter } from "@/server/trpc/root";
+import { errorCode } from "./errors";
+import { ToastProvider } from "./toast";
+import { TRPCProvider } from "./trpc";
+
+/** A 401 means the session ended (signed out elsewhere, token revoked, operator disabled). */
+function onApiError(err: unknown) {
+  if (errorCode(err) === "UNAUTHORIZED") window.location.assign("/signin");
+}
+
+export function Providers({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(
+    () =>
+      new QueryClient({
+        queryCache: new QueryCache({ onError: onApiError }),
+        mutationCache: new MutationCache({ onError: onApiError }),
+        defaultOptions: { queries: { staleTime: 10_000, retry: (count, err) => count < 1 && errorCode(err) === "INTERNAL_SERVER_ERROR", refetchOnWindowFocus: false } },
+      }),
+  );
+  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc" })] }));
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        <ToastProvider>{children}</ToastProvider>
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

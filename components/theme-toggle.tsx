@@ -1,0 +1,29 @@
+"use client";
+import { useEffect, useState } from "react";
+
+const STORAGE_KEY = "arcan-theme";
+
+/** Runs before first paint (inline, with the CSP nonce) so a light-theme user sees no dark flash. */
+export const THEME_BOOT_SCRIPT = `try{if(localStorage.getItem("${STORAGE_KEY}")==="light"){document.documentElement.classList.replace("dark","light")}}catch(e){}`;
+
+export function ThemeToggle() {
+  const [light, setLight] = useState(false);
+  useEffect(() => setLight(document.documentElement.classList.contains("light")), []);
+  const toggle = () => {
+    const next = !light;
+    const root = document.documentElement;
+    root.classList.remove(next ? "dark" : "light");
+    root.classList.add(next ? "light" : "dark");
+    try {
+      localStorage.setItem(STORAGE_KEY, next ? "light" : "dark");
+    } catch {
+      // Storage can be unavailable (private mode); the choice then lasts for this page only.
+    }
+    setLight(next);
+  };
+  return (
+    <button type="button" onClick={toggle} aria-pressed={light} className="rounded-md border border-line px-3 py-1.5 text-sm text-muted hover:text-fg">
+      Light theme
+    </button>
+  );
+}

@@ -1,0 +1,59 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible } from "../helpers";
+
+test("overview shows counts, the decision chart with a range selector, and recent audit entries", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+  const counts = page.getByRole("region", { name: "Counts" });
+  for (const label of ["Realms", "Secrets", "Active tokens", "Denies today"]) await expect(counts.getByText(label, { exact: true })).toBeVisible();
+  await expect(counts.getByText("Active tokens").locator("..").getByText(/^\d+$/)).toBeVisible();
+
+  const chart = page.getByTestId("lane-chart");
+  await expect(chart.locator("svg.recharts-surface").first()).toBeVisible();
+  await expect(chart.locator(".recharts-area")).toHaveCount(3);
+  await expect(chart.getByText("Allow")).toBeVisible();
+  await expect(chart.getByText("Deny")).toBeVisible();
+
+  const range = page.getByRole("radiogroup", { name: "Time range" });
+  await expect(range.getByRole("radio", { name: "24 h" })).toHaveAttribute("aria-checked", "true");
+  await range.getByRole("radio", { name: "7 d" }).click();
+  await expect(range.getByRole("radio", { name: "7 d" })).toHaveAttribute("aria-checked", "true");
+  await expect(chart).toHaveAttribute("aria-label", /last 7d/);
+  await range.getByRole("radio", { name: "1 h" }).click();
+  await expect(chart).toHaveAttribute("aria-label", /last 1h: Allow [1-9]/);
+
+  await expect(page.getByRole("table", { name: "Recent audit entries" }).getByRole("row").nth(1)).toBeVisible();
+  await expectAccessible(page);
+});
+
+test("every navigation link is there, named as the issue says, and each page passes axe", async ({ page }) => {
+  await page.goto("/");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const [label, heading] of [
+    ["Realms", "Realms"],
+    ["Secrets", "Secrets"],
+    ["Tokens", "Tokens"],
+    ["Roles", "Roles"],
+    ["Audit", "Audit"],
+    ["Users", "Users"],
+    ["Overview", "Overview"],
+  ]) {
+    await nav.getByRole("link", { name: label, exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expect(nav.getByRole("link", { name: label, exact: true })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("status").filter({ hasText: /^Loading/ })).toHaveCount(0);
+    await expectAccessible(page);
+  }
+});
+
+test("the light theme toggle switches and is remembered", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await page.getByRole("button", { name: "Light theme" }).click();
+  await expect(page.locator("html")).toHaveClass(/light/);
+  await page.reload();
+  await expect(page.locator("html")).toHaveClass(/light/);
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Light theme" }).click();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+});

@@ -1,0 +1,48 @@
+/**
+ * Worker thread that commits audit batches to the embedded SQLite file. Committing with
+ * synchronous=FULL waits for fsync; doing it here keeps the main thread serving requests
+ * meanwhile, so the next batch grows while this one is on its way to disk. The worker may
+ * wait for the write lock (busy_timeout) without freezing the event loop.
+ */
+import Database from "better-sqlite3";
+import { parentPort, workerData } from "node:worker_threads";
+import { chainHash, GENESIS_HASH, type ChainFields } from "../audit/chain";
+
+export type WireFields = Omit<ChainFields, "time"> & { time: string };
+/** `rows` is a JSON array of WireFields. */
+export type WorkerRequest = { id: number; rows: string };
+export type WorkerReply = { id: number; ok: true } | { id: number; ok: false; error: string };
+
+const db = new Database((workerData as { file: string }).file);
+db.pragma("journal_mode = WAL");
+db.pragma(process.env.EXP_SYNC ?? "synchronous = FULL");
+db.pragma("busy_timeout = 10000");
+
+const lastHash = db.prepare<[], { hash: string }>("SELECT hash FROM AuditRecord ORDER BY seq DESC LIMIT 1");
+const insert = db.prepare(
+  `INSERT INTO AuditRecord (id, time, requestId, actor, action, realm, resource, outcome, status, capability, reason, ip, details, prevHash, hash)
+   VALUES (@id, @time, @requestId, @actor, @action, @realm, @resource, @outcome, @status, @capability, @reason, @ip, @details, @prevHash, @hash)`,
+);
+const append = db.transaction((rows: WireFields[]) => {
+  let prev = lastHash.get()?.hash ?? GENESIS_HASH;
+  for (const row of rows) {
+    const time = new Date(row.time);
+    const hash = chainHash(prev, { ...row, time });
+    // Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset.
+    insert.run({ ...row, time: time.toISOString().replace("Z", "+00:00"), prevHash: prev, hash });
+    prev = hash;
+  }
+});
+
+parentPort!.on("message", (msg: WorkerRequest | "close") => {
+  if (msg === "close") {
+    db.close();
+    process.exit(0);
+  }
+  try {
+    append.immediate(JSON.parse(msg.rows) as WireFields[]);
+    parentPort!.postMessage({ id: msg.id, ok: true } satisfies WorkerReply);
+  } catch (err) {
+    parentPort!.postMessage({ id: msg.id, ok: false, error: (err as Error).message.split("\n")[0] ?? "unknown" } satisfies WorkerReply);
+  }
+});

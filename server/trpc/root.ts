@@ -1,0 +1,23 @@
+/** The console's root tRPC router: one sub-router per domain. */
+import { auditRouter } from "./routers/audit";
+import { bindingsRouter } from "./routers/bindings";
+import { decisionsRouter } from "./routers/decisions";
+import { realmsRouter } from "./routers/realms";
+import { rolesRouter } from "./routers/roles";
+import { secretsRouter } from "./routers/secrets";
+import { tokensRouter } from "./routers/tokens";
+import { usersRouter } from "./routers/users";
+import { createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  realms: realmsRouter,
+  secrets: secretsRouter,
+  tokens: tokensRouter,
+  roles: rolesRouter,
+  bindings: bindingsRouter,
+  users: usersRouter,
+  audit: auditRouter,
+  decisions: decisionsRouter,
+});
+
+export type AppRouter = typeof appRouter;

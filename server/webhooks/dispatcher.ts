@@ -1,0 +1,196 @@
+/**
+ * The webhook dispatcher: a background loop, off every request path, that turns outbox
+ * events into deliveries, claims due deliveries, sends them and records each attempt.
+ * It is woken right after a commit that wrote events in this process, and otherwise
+ * polls, so work from other processes and retries that come due are picked up too.
+ */
+import { EventEmitter } from "node:events";
+import type { Logger } from "pino";
+import type { KmsProvider } from "../crypto/kms";
+import type { Outbox } from "../events/outbox";
+import type { Db, Store } from "../store/client";
+import { WebhookClient } from "./http-client";
+import { DeliveryQueue, type AttemptOutcome, type ClaimedDelivery, type RecordedAttempt } from "./queue";
+import { signatureHeaders } from "./signing";
+
+export interface DispatcherOptions {
+  /** Waits before each retry, in seconds ([webhooks] retry_schedule). */
+  retrySchedule: readonly number[];
+  allowPrivateNetworks: boolean;
+  timeoutMs?: number;
+  /** Attempts running at once in this process. */
+  concurrency?: number;
+  pollMs?: number;
+}
+
+const FAN_OUT_BATCH = 500;
+const STOP_GRACE_MS = 5_000;
+
+interface EndpointTarget {
+  url: string;
+  key: Buffer;
+}
+
+export class WebhookDispatcher {
+  readonly queue: DeliveryQueue;
+  /** Emits "attempt" with a RecordedAttempt after each attempt is stored (live delivery log). */
+  readonly attempts = new EventEmitter();
+  private readonly client: WebhookClient;
+  private readonly retryDelaysMs: number[];
+  private readonly timeoutMs: number;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly keys = new Map<string, Buffer>();
+  private inFlight = 0;
+  private ticking = false;
+  private again = false;
+  private started = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private outcomes: AttemptOutcome[] = [];
+  private flushing: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly provider: Store["provider"],
+    private readonly kms: KmsProvider,
+    private readonly outbox: Outbox,
+    private readonly logger: Logger,
+    options: DispatcherOptions,
+  ) {
+    this.queue = new DeliveryQueue(db, provider);
+    this.retryDelaysMs = options.retrySchedule.map((s) => Math.round(s * 1000));
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.concurrency = options.concurrency ?? 128;
+    this.pollMs = options.pollMs ?? (provider === "postgresql" ? 250 : 1_000);
+    this.client = new WebhookClient({ allowPrivateNetworks: options.allowPrivateNetworks, timeoutMs: this.timeoutMs });
+    this.attempts.setMaxListeners(0);
+  }
+
+  /** Starts the loop; resumes whatever the store says is owed (after a restart or crash). */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.outbox.onCommit(() => this.wake());
+    // Claims left by a SQLite process that died are this store's only claims: free them.
+    const ready = this.provider === "sqlite" ? this.queue.releaseAllClaims() : Promise.resolve();
+    void ready
+      .catch((err: unknown) => this.logger.error({ err: (err as Error).message.split("\n")[0] }, "webhook dispatcher: could not release claims"))
+      .then(() => {
+        this.started = true;
+        this.wake();
+      });
+  }
+
+  /** Stops claiming work and waits (briefly) for running attempts to be recorded. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while ((this.inFlight > 0 || this.flushing) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.client.close();
+  }
+
+  wake(): void {
+    if (!this.started || this.stopped) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    void this.tick();
+  }
+
+  /** Forgets a cached signing key (the endpoint changed or was deleted). */
+  forgetKey(endpointId: string): void {
+    for (const k of this.keys.keys()) if (k.startsWith(`${endpointId}:`)) this.keys.delete(k);
+  }
+
+  private async tick(): Promise<void> {
+    this.ticking = true;
+    let delay = this.pollMs;
+    try {
+      do {
+        this.again = false;
+        while ((await this.queue.fanOut(FAN_OUT_BATCH)).events === FAN_OUT_BATCH && !this.stopped);
+        const capacity = this.concurrency - this.inFlight;
+        const claimed = await this.queue.claimDue(capacity, this.timeoutMs + 5_000);
+        if (claimed.length > 0) await this.launch(claimed);
+        if (capacity > 0 && claimed.length === capacity) this.again = true;
+      } while (this.again && !this.stopped);
+      const due = await this.queue.nextDue();
+      // At capacity, finishing attempts wake the loop; otherwise sleep until the next one is due.
+      if (due && this.inFlight < this.concurrency) delay = Math.min(this.pollMs, Math.max(5, due.getTime() - Date.now()));
+    } catch (err) {
+      this.logger.error({ err: (err as Error).message.split("\n")[0] }, "webhook dispatcher: store error; retrying");
+    } finally {
+      this.ticking = false;
+    }
+    if (this.stopped) return;
+    if (this.again) return this.wake();
+    this.timer = setTimeout(() => this.wake(), delay);
+    this.timer.unref();
+  }
+
+  private async launch(claimed: ClaimedDelivery[]): Promise<void> {
+    const targets = await this.targets([...new Set(claimed.map((d) => d.endpointId))]);
+    for (const delivery of claimed) {
+      const target = targets.get(delivery.endpointId);
+      if (!target) continue; // deleted meanwhile; its deliveries went with it
+      this.inFlight++;
+      void this.send(delivery, target);
+    }
+  }
+
+  private async send(delivery: ClaimedDelivery, target: EndpointTarget): Promise<void> {
+    const startedAt = new Date();
+    const headers = signatureHeaders(target.key, delivery.id, Math.floor(startedAt.getTime() / 1000), delivery.payload);
+    const result = await this.client.post(target.url, headers, delivery.payload);
+    this.outcomes.push({ delivery, startedAt, ...result });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.outcomes.splice(0);
+    try {
+      const recorded = await this.queue.record(batch, this.retryDelaysMs);
+      for (const r of recorded) this.attempts.emit("attempt", r satisfies RecordedAttempt);
+    } catch (err) {
+      // Unrecorded attempts stay claimed until their claim ends, then run again.
+      this.logger.error({ err: (err as Error).message.split("\n")[0], attempts: batch.length }, "webhook dispatcher: could not record attempts");
+    } finally {
+      this.inFlight -= batch.length;
+      this.flushing = null;
+      if (this.outcomes.length > 0) this.scheduleFlush();
+      this.wake();
+    }
+  }
+
+  private async targets(ids: string[]): Promise<Map<string, EndpointTarget>> {
+    const rows = await this.db.webhookEndpoint.findMany({ where: { id: { in: ids } }, select: { id: true, url: true, secretWrapped: true, updatedAt: true } });
+    const out = new Map<string, EndpointTarget>();
+    for (const row of rows) {
+      const cacheKey = `${row.id}:${row.updatedAt.getTime()}`;
+      let key = this.keys.get(cacheKey);
+      if (!key) {
+        key = await this.kms.unwrap(row.secretWrapped, signingKeyContext(row.id));
+        this.forgetKey(row.id);
+        this.keys.set(cacheKey, key);
+      }
+      out.set(row.id, { url: row.url, key });
+    }
+    return out;
+  }
+}
+
+/** The KMS context a signing key is wrapped under, binding it to its endpoint. */
+export function signingKeyContext(endpointId: string): string {
+  return `webhook:${endpointId}`;
+}

@@ -1,0 +1,189 @@
+/**
+ * The delivery queue in the store. Work is claimed before it is done, so processes that
+ * share one PostgreSQL never take the same outbox rows or deliveries (FOR UPDATE SKIP
+ * LOCKED); SQLite is used by one process, whose dispatcher runs one claim at a time.
+ * A claimed delivery carries `claimedUntil`: if the process dies mid-attempt, another
+ * process takes it over after that (at-least-once); a restarted SQLite process, the only
+ * one there can be, releases every claim at start.
+ */
+import { matchesAny } from "../events/types";
+import { newId } from "../ids";
+import type { Db, Store } from "../store/client";
+
+export interface ClaimedDelivery {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  event: string;
+  payload: string;
+  attempts: number;
+}
+
+export interface AttemptOutcome {
+  delivery: ClaimedDelivery;
+  startedAt: Date;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  ok: boolean;
+}
+
+export interface RecordedAttempt {
+  id: string;
+  deliveryId: string;
+  endpointId: string;
+  event: string;
+  attempt: number;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  state: DeliveryState;
+  nextRetryAt: Date | null;
+  startedAt: Date;
+}
+
+export type DeliveryState = "pending" | "delivered" | "dead";
+
+/** The body every attempt of one event sends (contract: event, timestamp, request_id, realm, data). */
+export function eventBody(row: { type: string; createdAt: Date; requestId: string; realm: string | null; data: string }): string {
+  return JSON.stringify({ event: row.type, timestamp: row.createdAt.toISOString(), request_id: row.requestId, realm: row.realm, data: JSON.parse(row.data) as unknown });
+}
+
+export class DeliveryQueue {
+  constructor(
+    private readonly db: Db,
+    private readonly provider: Store["provider"],
+  ) {}
+
+  /** Turns up to `limit` new outbox events into deliveries for every matching enabled endpoint. */
+  async fanOut(limit: number): Promise<{ events: number; deliveries: number }> {
+    return this.db.$transaction(async (tx) => {
+      const seqs =
+        this.provider === "postgresql"
+          ? (await tx.$queryRaw<{ seq: number }[]>`SELECT seq FROM "OutboxEvent" WHERE "fannedOut" = false ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED`).map((r) => Number(r.seq))
+          : (await tx.outboxEvent.findMany({ where: { fannedOut: false }, orderBy: { seq: "asc" }, take: limit, select: { seq: true } })).map((r) => r.seq);
+      if (seqs.length === 0) return { events: 0, deliveries: 0 };
+      const events = await tx.outboxEvent.findMany({ where: { seq: { in: seqs } }, orderBy: { seq: "asc" } });
+      const endpoints = (await tx.webhookEndpoint.findMany({ where: { enabled: true }, select: { id: true, events: true } })).map((e) => ({
+        id: e.id,
+        patterns: JSON.parse(e.events) as string[],
+      }));
+      const now = new Date();
+      const rows = events.flatMap((ev) => {
+        const matching = endpoints.filter((e) => matchesAny(e.patterns, ev.type));
+        if (matching.length === 0) return [];
+        const payload = eventBody(ev);
+        return matching.map((e) => ({ id: newId("msg"), endpointId: e.id, eventId: ev.id, event: ev.type, payload, state: "pending", nextAttemptAt: now }));
+      });
+      if (rows.length > 0) await tx.webhookDelivery.createMany({ data: rows });
+      await tx.outboxEvent.updateMany({ where: { seq: { in: seqs } }, data: { fannedOut: true } });
+      return { events: seqs.length, deliveries: rows.length };
+    });
+  }
+
+  /** Claims up to `limit` due deliveries for `leaseMs`. */
+  async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    if (limit <= 0) return [];
+    return this.db.$transaction(async (tx) => {
+      const now = new Date();
+      const ids =
+        this.provider === "postgresql"
+          ? (
+              await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "WebhookDelivery" WHERE state = 'pending'
+                 AND "nextAttemptAt" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+                 AND ("claimedUntil" IS NULL OR "claimedUntil" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'))
+                 ORDER BY "nextAttemptAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED`
+            ).map((r) => r.id)
+          : (
+              await tx.webhookDelivery.findMany({
+                where: { state: "pending", nextAttemptAt: { lte: now }, OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] },
+                orderBy: { nextAttemptAt: "asc" },
+                take: limit,
+                select: { id: true },
+              })
+            ).map((r) => r.id);
+      if (ids.length === 0) return [];
+      await tx.webhookDelivery.updateMany({ where: { id: { in: ids } }, data: { claimedUntil: new Date(now.getTime() + leaseMs) } });
+      return tx.webhookDelivery.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, endpointId: true, eventId: true, event: true, payload: true, attempts: true },
+      });
+    });
+  }
+
+  /** When the earliest unclaimed pending delivery is due, or null if none is pending. */
+  async nextDue(): Promise<Date | null> {
+    const r = await this.db.webhookDelivery.aggregate({ where: { state: "pending", claimedUntil: null }, _min: { nextAttemptAt: true } });
+    return r._min.nextAttemptAt;
+  }
+
+  /** Frees every claim: only for a store no other process uses (SQLite), at start. */
+  async releaseAllClaims(): Promise<void> {
+    await this.db.webhookDelivery.updateMany({ where: { claimedUntil: { not: null } }, data: { claimedUntil: null } });
+  }
+
+  /**
+   * Stores finished attempts and moves each delivery on: delivered, due again after the
+   * schedule's next wait, or dead-lettered after the last retry. `retryDelaysMs[n]` is the
+   * wait after the (n+1)th failed attempt.
+   */
+  async record(outcomes: AttemptOutcome[], retryDelaysMs: readonly number[]): Promise<RecordedAttempt[]> {
+    return this.db.$transaction(async (tx) => {
+      // An endpoint deleted meanwhile took its deliveries with it.
+      const alive = new Set(
+        (await tx.webhookDelivery.findMany({ where: { id: { in: outcomes.map((o) => o.delivery.id) } }, select: { id: true } })).map((r) => r.id),
+      );
+      const recorded: RecordedAttempt[] = [];
+      const now = Date.now();
+      const delivered: string[] = [];
+      for (const o of outcomes) {
+        if (!alive.has(o.delivery.id)) continue;
+        const attempt = o.delivery.attempts + 1;
+        const delay = retryDelaysMs[attempt - 1];
+        const state: DeliveryState = o.ok ? "delivered" : delay === undefined ? "dead" : "pending";
+        // The wait runs from the end of the failed attempt.
+        const nextRetryAt = state === "pending" ? new Date(o.startedAt.getTime() + o.latencyMs + delay!) : null;
+        recorded.push({
+          id: newId("att"),
+          deliveryId: o.delivery.id,
+          endpointId: o.delivery.endpointId,
+          event: o.delivery.event,
+          attempt,
+          statusCode: o.statusCode,
+          latencyMs: o.latencyMs,
+          error: o.error,
+          state,
+          nextRetryAt,
+          startedAt: o.startedAt,
+        });
+        if (o.ok) delivered.push(o.delivery.id);
+        else {
+          await tx.webhookDelivery.update({
+            where: { id: o.delivery.id },
+            data: { state, attempts: attempt, nextAttemptAt: nextRetryAt, claimedUntil: null, lastError: o.error },
+          });
+        }
+      }
+      if (recorded.length === 0) return recorded;
+      await tx.webhookAttempt.createMany({
+        data: recorded.map((r) => ({
+          id: r.id,
+          deliveryId: r.deliveryId,
+          attempt: r.attempt,
+          startedAt: r.startedAt,
+          statusCode: r.statusCode,
+          latencyMs: r.latencyMs,
+          error: r.error,
+          nextRetryAt: r.nextRetryAt,
+        })),
+      });
+      if (delivered.length > 0) {
+        await tx.webhookDelivery.updateMany({
+          where: { id: { in: delivered } },
+          data: { state: "delivered", attempts: { increment: 1 }, nextAttemptAt: null, claimedUntil: null, lastError: null, deliveredAt: new Date(now) },
+        });
+      }
+      return recorded;
+    });
+  }
+}

@@ -125,7 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       const issue = parsed.error.issues[0]!;
       const key = String(issue.path[0] ?? "");
       const where = section ? `[${section}] ${key}` : key;
-      throw new ConfigError(`config: ${where} (${envName(section, key)}): ${issue.message}`);
+      const name = envName(section, key);
+      const alias = Object.entries(ENV_ALIASES).find(([, target]) => target === name)?.[0];
+      throw new ConfigError(`config: ${where} (${alias ? `${alias} or ${name}` : name}): ${issue.message}`);
     }
     if (section === "") Object.assign(merged, parsed.data);
     else merged[section] = parsed.data;

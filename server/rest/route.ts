@@ -78,15 +78,13 @@ export interface PublicRoute<P extends z.ZodType, Q extends z.ZodType, R extends
 export type AnyRoute = AuthedRoute<any, any, any, any> | PublicRoute<any, any, any>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-const empty = z.strictObject({});
-
-export function route<P extends z.ZodType = typeof empty, Q extends z.ZodType = typeof empty, B extends z.ZodType = z.ZodUndefined, R extends z.ZodType = z.ZodNull>(
+export function route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodUndefined, R extends z.ZodType = z.ZodNull>(
   spec: AuthedRoute<P, Q, B, R>,
 ): AnyRoute {
   return spec as AnyRoute;
 }
 
-export function publicRoute<P extends z.ZodType = typeof empty, Q extends z.ZodType = typeof empty, R extends z.ZodType = z.ZodNull>(
+export function publicRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodNull>(
   spec: Omit<PublicRoute<P, Q, R>, "public">,
 ): AnyRoute {
   return { ...spec, public: true } as AnyRoute;

@@ -13,6 +13,8 @@ export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const STORES = (process.env.ARCAN_TEST_STORES ?? "sqlite,postgres").split(",") as ("sqlite" | "postgres")[];
 const PG_ADMIN_URL = process.env.ARCAN_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
+// Tests read replies field by field; `any` keeps them readable, like a JSON client would.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 export interface Reply<T = any> {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -29,6 +31,7 @@ export interface TestServer {
   stderr: () => string;
   stdout: () => string;
   request<T = any>(method: string, path: string, opts?: { token?: string | null; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> }): Promise<Reply<T>>;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
   stop(): Promise<number | null>;
   kill(): Promise<void>;
   restart(env?: Record<string, string>): Promise<TestServer>;

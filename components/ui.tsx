@@ -154,7 +154,8 @@ export function Badge({ tone, children }: { tone: string; children: ReactNode })
 
 export function Table({ caption, head, children }: { caption: string; head: string[]; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto">
+    // Focusable so a keyboard user can scroll a table wider than the page.
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={caption}>
       <table className="w-full border-collapse text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead>

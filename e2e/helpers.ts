@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 /** A name no other test (or earlier run against the same server) uses. */
 export function unique(prefix: string): string {
@@ -38,4 +38,9 @@ export async function createRealm(page: Page, name: string): Promise<void> {
   await page.getByLabel("Realm name").fill(name);
   await page.getByRole("button", { name: "Create realm" }).click();
   await expect(page.getByRole("cell", { name, exact: true })).toBeVisible();
+}
+
+/** A second browser session (no stored sign-in), e.g. for a token or operator whose access is then taken away. */
+export function signedOutContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: process.env.ARCAN_E2E_URL, ignoreHTTPSErrors: true, viewport: { width: 1024, height: 800 } });
 }

@@ -6,7 +6,7 @@ test("a wrong API token gets a clear message and no session", async ({ page, con
   await page.goto("/signin");
   await page.getByLabel("API token").fill("not-a-real-token-not-a-real-token-000000");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("That API token is not valid.");
+  await expect(page.getByRole("alert").filter({ hasText: "That API token is not valid." })).toBeVisible();
   expect((await context.cookies()).some((c) => c.name === "__Host-arcan.session")).toBe(false);
   await page.goto("/tokens");
   await expect(page).toHaveURL(/\/signin$/);
@@ -20,7 +20,7 @@ test("an empty token is caught before it is sent", async ({ page }) => {
 
 test("a wrong operator password gets a clear message", async ({ page }) => {
   await signInAsOperator(page, "nobody-here", "definitely-wrong-password");
-  await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong username or password." })).toBeVisible();
   await expectAccessible(page);
 });
 

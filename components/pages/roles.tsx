@@ -36,7 +36,7 @@ export function RolesPage() {
         <Card title="Capability matrix">
           <QueryState query={roles} isEmpty={(d) => d.length === 0} empty="No roles.">
             {(list) => (
-              <div className="overflow-x-auto">
+              <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Capability matrix table">
                 <table className="w-full border-collapse text-sm">
                   <caption className="sr-only">Capabilities granted by each role</caption>
                   <thead>

@@ -7,9 +7,9 @@ test("what the test did is in the audit log, with the whole record and a verifie
 
   await page.goto("/audit");
   await expect(page.getByRole("status").filter({ hasText: "Chain verified" })).toBeVisible();
-  await page.getByLabel("Action").fill("realm.create");
+  await page.getByLabel("Action", { exact: true }).fill("realm.create");
   await page.getByLabel("Outcome").selectOption("success");
-  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: "Search", exact: true }).click();
   const entries = page.getByRole("table", { name: "Audit entries" });
   const row = entries.getByRole("row", { name: new RegExp(realm) });
   await expect(row).toBeVisible();
@@ -23,19 +23,19 @@ test("what the test did is in the audit log, with the whole record and a verifie
   const requestId = (await detail.getByText(/^req_[0-9a-f]{32}$/).textContent())!;
 
   // Filtering by request id finds exactly that request's record.
-  await page.getByLabel("Action").fill("");
+  await page.getByLabel("Action", { exact: true }).fill("");
   await page.getByLabel("Request ID").fill(requestId);
-  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(entries.getByRole("row")).toHaveCount(2);
 
   // Sign-ins are audited too, and the time-range filter with an inverted range is caught inline.
   await page.getByRole("button", { name: "Clear" }).click();
-  await page.getByLabel("Action").fill("console.sign_in");
-  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByLabel("Action", { exact: true }).fill("console.sign_in");
+  await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(entries.getByRole("row").nth(1)).toBeVisible();
   await page.getByLabel("From").fill("2030-01-02T00:00");
   await page.getByLabel("To").fill("2030-01-01T00:00");
-  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page.getByText("The end is before the start.")).toBeVisible();
 });
 

@@ -11,8 +11,8 @@ test("overview shows counts, the decision chart with a range selector, and recen
   const chart = page.getByTestId("lane-chart");
   await expect(chart.locator("svg.recharts-surface").first()).toBeVisible();
   await expect(chart.locator(".recharts-area")).toHaveCount(3);
-  await expect(chart.getByText("Allow")).toBeVisible();
-  await expect(chart.getByText("Deny")).toBeVisible();
+  await expect(chart.locator(".recharts-legend-item-text", { hasText: "Allow" })).toBeVisible();
+  await expect(chart.locator(".recharts-legend-item-text", { hasText: "Deny" })).toBeVisible();
 
   const range = page.getByRole("radiogroup", { name: "Time range" });
   await expect(range.getByRole("radio", { name: "24 h" })).toHaveAttribute("aria-checked", "true");

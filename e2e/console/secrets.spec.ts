@@ -5,11 +5,11 @@ test("write a secret, reveal it on demand, add a version, see the history, delet
   const realm = unique("secrets");
   await createRealm(page, realm);
   await page.goto("/secrets");
-  await page.getByLabel("Realm").selectOption(realm);
+  await page.getByLabel("Realm", { exact: true }).selectOption(realm);
   await expect(page.getByText("No secrets in this realm yet.")).toBeVisible();
 
-  await page.getByLabel("Key").fill("DATABASE_URL");
-  await page.getByLabel("Value").fill("postgres://app:first@db/app");
+  await page.getByLabel("Key", { exact: true }).fill("DATABASE_URL");
+  await page.getByLabel("Value", { exact: true }).fill("postgres://app:first@db/app");
   await page.getByRole("button", { name: "Save secret" }).click();
   await expectToast(page, 'Saved "DATABASE_URL" as version 1.');
   const row = page.getByRole("row", { name: /DATABASE_URL/ });
@@ -20,7 +20,7 @@ test("write a secret, reveal it on demand, add a version, see the history, delet
   await expect(page.getByLabel("Value of DATABASE_URL")).toHaveText("postgres://app:first@db/app");
 
   await row.getByRole("button", { name: "New version of DATABASE_URL" }).click();
-  await page.getByLabel("Value").fill("postgres://app:second@db/app");
+  await page.getByLabel("Value", { exact: true }).fill("postgres://app:second@db/app");
   await page.getByRole("button", { name: "Save new version" }).click();
   await expectToast(page, 'Saved "DATABASE_URL" as version 2.');
   await expect(row.getByRole("cell", { name: "v2" })).toBeVisible();
@@ -37,8 +37,8 @@ test("write a secret, reveal it on demand, add a version, see the history, delet
 
   // The reveal was audited.
   await page.goto("/audit");
-  await page.getByLabel("Realm").selectOption(realm);
+  await page.getByLabel("Realm", { exact: true }).selectOption(realm);
   await page.getByLabel("Action").fill("secret.read");
-  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page.getByRole("table", { name: "Audit entries" }).getByRole("row")).toHaveCount(2);
 });

@@ -42,8 +42,8 @@ export function openSqliteFastPath(file: string): FastPath {
   );
   const readVersion = db.prepare<[string, string, number], Row>(
     `SELECT s.createdAt AS sc, v.version, v.ciphertext, v.keyVersion, v.createdAt AS vc
-       FROM Secret s JOIN SecretVersion v ON v.secretId = s.id AND v.version = ?3
-      WHERE s.realmId = ?1 AND s.key = ?2`,
+       FROM Secret s JOIN SecretVersion v ON v.secretId = s.id
+      WHERE s.realmId = ? AND s.key = ? AND v.version = ?`,
   );
 
   const worker = startAuditWorker(file);
@@ -65,7 +65,7 @@ export function openSqliteFastPath(file: string): FastPath {
     readSecret(realmId, key, version) {
       let row: Row | undefined;
       try {
-        row = version === undefined ? readCurrent.get(realmId, key) : readVersion.get(realmId, key, version);
+        row = version === undefined ? readCurrent.get(realmId, key) : readVersion.get(version, realmId, key);
       } catch (err) {
         if ((err as { code?: string }).code === "SQLITE_BUSY") return undefined;
         throw err;

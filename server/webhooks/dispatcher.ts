@@ -114,11 +114,13 @@ export class WebhookDispatcher {
     try {
       do {
         this.again = false;
-        while ((await this.queue.fanOut(FAN_OUT_BATCH)).events === FAN_OUT_BATCH && !this.stopped);
+        const lease = this.timeoutMs + 5_000;
+        const fresh = await this.queue.fanOut(FAN_OUT_BATCH, this.concurrency - this.inFlight, lease);
+        if (fresh.claimed.length > 0) await this.launch(fresh.claimed);
         const capacity = this.concurrency - this.inFlight;
-        const claimed = await this.queue.claimDue(capacity, this.timeoutMs + 5_000);
+        const claimed = await this.queue.claimDue(capacity, lease);
         if (claimed.length > 0) await this.launch(claimed);
-        if (capacity > 0 && claimed.length === capacity) this.again = true;
+        if (fresh.events === FAN_OUT_BATCH || (capacity > 0 && claimed.length === capacity)) this.again = true;
       } while (this.again && !this.stopped);
       const due = await this.queue.nextDue();
       // At capacity, finishing attempts wake the loop; otherwise sleep until the next one is due.

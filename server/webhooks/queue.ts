@@ -55,35 +55,48 @@ export class DeliveryQueue {
     private readonly provider: Store["provider"],
   ) {}
 
-  /** Turns up to `limit` new outbox events into deliveries for every matching enabled endpoint. */
-  async fanOut(limit: number): Promise<{ events: number; deliveries: number }> {
+  /**
+   * Turns up to `limit` new outbox events into deliveries for every matching enabled
+   * endpoint. Up to `claimMax` of them are claimed by the caller in the same commit, so
+   * a fresh event reaches the network after one write, not two.
+   */
+  async fanOut(limit: number, claimMax: number, leaseMs: number): Promise<{ events: number; claimed: ClaimedDelivery[] }> {
+    const none = { events: 0, claimed: [] };
+    // A read outside any transaction: most calls find nothing and should cost no commit.
+    if (!(await this.db.outboxEvent.findFirst({ where: { fannedOut: false }, select: { seq: true } }))) return none;
     return this.db.$transaction(async (tx) => {
       const seqs =
         this.provider === "postgresql"
           ? (await tx.$queryRaw<{ seq: number }[]>`SELECT seq FROM "OutboxEvent" WHERE "fannedOut" = false ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED`).map((r) => Number(r.seq))
           : (await tx.outboxEvent.findMany({ where: { fannedOut: false }, orderBy: { seq: "asc" }, take: limit, select: { seq: true } })).map((r) => r.seq);
-      if (seqs.length === 0) return { events: 0, deliveries: 0 };
+      if (seqs.length === 0) return none;
       const events = await tx.outboxEvent.findMany({ where: { seq: { in: seqs } }, orderBy: { seq: "asc" } });
       const endpoints = (await tx.webhookEndpoint.findMany({ where: { enabled: true }, select: { id: true, events: true } })).map((e) => ({
         id: e.id,
         patterns: JSON.parse(e.events) as string[],
       }));
       const now = new Date();
+      const claimedUntil = new Date(now.getTime() + leaseMs);
       const rows = events.flatMap((ev) => {
         const matching = endpoints.filter((e) => matchesAny(e.patterns, ev.type));
         if (matching.length === 0) return [];
         const payload = eventBody(ev);
         return matching.map((e) => ({ id: newId("msg"), endpointId: e.id, eventId: ev.id, event: ev.type, payload, state: "pending", nextAttemptAt: now }));
       });
-      if (rows.length > 0) await tx.webhookDelivery.createMany({ data: rows });
+      const claimed = rows.slice(0, Math.max(0, claimMax));
+      if (rows.length > 0) {
+        await tx.webhookDelivery.createMany({ data: rows.map((r, i) => (i < claimed.length ? { ...r, claimedUntil } : r)) });
+      }
       await tx.outboxEvent.updateMany({ where: { seq: { in: seqs } }, data: { fannedOut: true } });
-      return { events: seqs.length, deliveries: rows.length };
+      return { events: seqs.length, claimed: claimed.map((r) => ({ id: r.id, endpointId: r.endpointId, eventId: r.eventId, event: r.event, payload: r.payload, attempts: 0 })) };
     });
   }
 
   /** Claims up to `limit` due deliveries for `leaseMs`. */
   async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return [];
+    const due = await this.nextDue();
+    if (!due || due.getTime() > Date.now()) return [];
     return this.db.$transaction(async (tx) => {
       const now = new Date();
       const ids =
@@ -111,9 +124,12 @@ export class DeliveryQueue {
     });
   }
 
-  /** When the earliest unclaimed pending delivery is due, or null if none is pending. */
+  /** When the earliest unclaimed (or abandoned) pending delivery is due, or null if none is. */
   async nextDue(): Promise<Date | null> {
-    const r = await this.db.webhookDelivery.aggregate({ where: { state: "pending", claimedUntil: null }, _min: { nextAttemptAt: true } });
+    const r = await this.db.webhookDelivery.aggregate({
+      where: { state: "pending", OR: [{ claimedUntil: null }, { claimedUntil: { lte: new Date() } }] },
+      _min: { nextAttemptAt: true },
+    });
     return r._min.nextAttemptAt;
   }
 

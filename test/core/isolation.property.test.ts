@@ -123,7 +123,7 @@ for (const store of STORES) {
           }
           for (const r of world.realms) assert.equal(await state(r.name), before.get(r.name), `${r.name} unchanged`);
         }),
-        { numRuns: 6 },
+        { numRuns: 5 },
       );
     });
   });

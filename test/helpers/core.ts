@@ -17,7 +17,7 @@ export type StoreKind = "sqlite" | "postgres";
 export const NO_RATE_LIMITS = { ARCAN_RATE_LIMIT_PER_IP: "1000000", ARCAN_RATE_LIMIT_PER_TOKEN: "1000000" };
 
 export function startCore(store: StoreKind, env: Record<string, string> = {}): Promise<TestServer> {
-  return startServer({ store, env: { ...NO_RATE_LIMITS, ...env } });
+  return startServer({ store, env: { ...NO_RATE_LIMITS, ...env }, keepAlive: true });
 }
 
 /** A short random suffix for names that must be unique within one server. */

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { request as httpsRequest } from "node:https";
+import { Agent, request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -85,7 +85,17 @@ export function spawnArcan(env: Record<string, string>, opts: { production?: boo
   });
 }
 
-export async function startServer(opts: { store?: "sqlite" | "postgres"; env?: Record<string, string>; dataDir?: string; databaseUrl?: string | null; adminToken?: string } = {}): Promise<TestServer> {
+export interface StartOptions {
+  store?: "sqlite" | "postgres";
+  env?: Record<string, string>;
+  dataDir?: string;
+  databaseUrl?: string | null;
+  adminToken?: string;
+  /** Reuse TLS connections between requests (about 3x faster for request-heavy suites). */
+  keepAlive?: boolean;
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "arcan-test-"));
   const databaseUrl = opts.databaseUrl !== undefined ? opts.databaseUrl : opts.store === "postgres" ? await createDatabase() : null;
   const env: Record<string, string> = { ARCAN_DATA_DIR: dataDir, ...(databaseUrl ? { ARCAN_DATABASE_URL: databaseUrl } : {}), ...opts.env };
@@ -94,6 +104,8 @@ export async function startServer(opts: { store?: "sqlite" | "postgres"; env?: R
   const ca = readFileSync(path.join(dataDir, "tls.crt"));
   const { child, port } = started;
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const agent = opts.keepAlive ? new Agent({ keepAlive: true, ca, maxSockets: 32 }) : undefined;
+  void exited.then(() => agent?.destroy());
 
   const server: TestServer = {
     url: `https://127.0.0.1:${port}`,
@@ -103,7 +115,7 @@ export async function startServer(opts: { store?: "sqlite" | "postgres"; env?: R
     databaseUrl,
     stderr: started.stderr,
     stdout: started.stdout,
-    request: (method, p, o = {}) => httpsJson(port, ca, method, p, { ...o, token: o.token === undefined ? adminToken : o.token }),
+    request: (method, p, o = {}) => httpsJson(port, ca, method, p, { ...o, token: o.token === undefined ? adminToken : o.token }, agent),
     async stop() {
       child.kill("SIGTERM");
       return exited;
@@ -114,7 +126,7 @@ export async function startServer(opts: { store?: "sqlite" | "postgres"; env?: R
     },
     async restart(extraEnv = {}) {
       if (child.exitCode === null && child.signalCode === null) await server.stop();
-      return startServer({ dataDir, databaseUrl, env: { ...opts.env, ...extraEnv }, adminToken });
+      return startServer({ dataDir, databaseUrl, env: { ...opts.env, ...extraEnv }, adminToken, ...(opts.keepAlive ? { keepAlive: true } : {}) });
     },
     async cleanup() {
       if (child.exitCode === null && child.signalCode === null) await server.kill();
@@ -131,6 +143,7 @@ export function httpsJson(
   method: string,
   p: string,
   opts: { token?: string | null; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> },
+  agent?: Agent,
 ): Promise<Reply> {
   const payload = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
   const headers: Record<string, string> = {
@@ -141,7 +154,7 @@ export function httpsJson(
     ...opts.headers,
   };
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: "127.0.0.1", port, method, path: p, ca, servername: "localhost", headers, agent: false }, (res) => {
+    const req = httpsRequest({ host: "127.0.0.1", port, method, path: p, ca, servername: "localhost", headers, agent: agent ?? false }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (text += c));

@@ -1,0 +1,60 @@
+/**
+ * Webhooks in the console: endpoints (create shows the secret once, edit, delete, ping),
+ * the delivery log and its live updates (a subscription over SSE), and redelivery.
+ * Authorisation and audit happen in WebhookService.
+ */
+import { on } from "node:events";
+import { z } from "zod";
+import type { LogEntry } from "../../webhooks/views";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
+
+const ZWebhookId = z.string().regex(/^whk_[0-9a-f]{32}$/, "not a webhook id");
+const ZDeliveryId = z.string().regex(/^msg_[0-9a-f]{32}$/, "not a delivery id");
+const ZEvents = z.array(z.string().trim().min(1).max(100)).min(1, "subscribe to at least one event").max(64);
+const ZUrl = z.string().trim().min(1, "a URL is required").max(2048);
+const ZLogFilter = z.object({ endpointId: ZWebhookId.optional(), state: z.enum(["pending", "delivered", "dead"]).optional() });
+
+/** Other processes' attempts are not announced here; poll for them this often. */
+const LIVE_POLL_MS = 2_000;
+const LOG_LIMIT = 200;
+
+export const webhooksRouter = createTRPCRouter({
+  list: protectedProcedure.query(({ ctx }) => ctx.services.webhooks.list(ctx.actor)),
+  create: protectedProcedure
+    .input(z.object({ url: ZUrl, events: ZEvents, description: z.string().trim().max(1000).optional() }))
+    .mutation(({ ctx, input }) => ctx.services.webhooks.create(ctx.actor, input)),
+  update: protectedProcedure
+    .input(z.object({ id: ZWebhookId, url: ZUrl.optional(), events: ZEvents.optional(), description: z.string().trim().max(1000).optional(), enabled: z.boolean().optional() }))
+    .mutation(({ ctx, input: { id, ...patch } }) => ctx.services.webhooks.update(ctx.actor, id, patch)),
+  delete: protectedProcedure.input(z.object({ id: ZWebhookId })).mutation(async ({ ctx, input }) => {
+    await ctx.services.webhooks.delete(ctx.actor, input.id);
+    return { ok: true as const };
+  }),
+  test: protectedProcedure.input(z.object({ id: ZWebhookId })).mutation(({ ctx, input }) => ctx.services.webhooks.test(ctx.actor, input.id)),
+  redeliver: protectedProcedure
+    .input(z.object({ id: ZWebhookId, deliveryId: ZDeliveryId }))
+    .mutation(({ ctx, input }) => ctx.services.webhooks.redeliver(ctx.actor, input.id, input.deliveryId)),
+  /** The newest attempts (the log's first page). */
+  log: protectedProcedure.input(ZLogFilter).query(({ ctx, input }) => ctx.services.webhooks.log(ctx.actor, { ...input, limit: LOG_LIMIT })),
+  /** Attempts as they are recorded, oldest first, from the moment of subscribing. */
+  live: protectedProcedure.input(ZLogFilter).subscription(async function* ({ ctx, input, signal }) {
+    const { webhooks, dispatcher } = ctx.services;
+    await webhooks.openLog(ctx.actor);
+    let since = new Date();
+    const sent = new Set<string>();
+    const ticks = on(dispatcher.attempts, "attempt", { signal });
+    while (!signal?.aborted) {
+      const entries: LogEntry[] = (await webhooks.log(ctx.actor, { ...input, limit: LOG_LIMIT, since })).reverse();
+      for (const entry of entries) {
+        if (sent.has(entry.id)) continue;
+        sent.add(entry.id);
+        yield entry;
+      }
+      // Attempts recorded later start no earlier than the newest one seen (clock granularity: keep equal times).
+      const newest = entries[entries.length - 1];
+      if (newest) since = new Date(newest.started_at);
+      if (sent.size > 5_000) sent.clear();
+      await Promise.race([ticks.next(), new Promise((resolve) => setTimeout(resolve, LIVE_POLL_MS))]);
+    }
+  }),
+});

@@ -42,5 +42,6 @@ export async function createRealm(page: Page, name: string): Promise<void> {
 
 /** A second browser session (no stored sign-in), e.g. for a token or operator whose access is then taken away. */
 export function signedOutContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ baseURL: process.env.ARCAN_E2E_URL, ignoreHTTPSErrors: true, viewport: { width: 1024, height: 800 } });
+  // Contexts made in a test inherit the project's `use`, stored sign-in included: start from an empty one.
+  return browser.newContext({ baseURL: process.env.ARCAN_E2E_URL, ignoreHTTPSErrors: true, viewport: { width: 1024, height: 800 }, storageState: { cookies: [], origins: [] } });
 }

@@ -24,7 +24,7 @@ test("what the test did is in the audit log, with the whole record and a verifie
 
   // Filtering by request id finds exactly that request's record.
   await page.getByLabel("Action", { exact: true }).fill("");
-  await page.getByLabel("Request ID").fill(requestId);
+  await page.getByLabel("Request ID", { exact: true }).fill(requestId);
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(entries.getByRole("row")).toHaveCount(2);
 
@@ -33,8 +33,8 @@ test("what the test did is in the audit log, with the whole record and a verifie
   await page.getByLabel("Action", { exact: true }).fill("console.sign_in");
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(entries.getByRole("row").nth(1)).toBeVisible();
-  await page.getByLabel("From").fill("2030-01-02T00:00");
-  await page.getByLabel("To").fill("2030-01-01T00:00");
+  await page.getByLabel("From", { exact: true }).fill("2030-01-02T00:00");
+  await page.getByLabel("To", { exact: true }).fill("2030-01-01T00:00");
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page.getByText("The end is before the start.")).toBeVisible();
 });

@@ -7,6 +7,7 @@ import { rolesRouter } from "./routers/roles";
 import { secretsRouter } from "./routers/secrets";
 import { tokensRouter } from "./routers/tokens";
 import { usersRouter } from "./routers/users";
+import { webhooksRouter } from "./routers/webhooks";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   audit: auditRouter,
   decisions: decisionsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

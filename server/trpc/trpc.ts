@@ -54,7 +54,8 @@ const mapErrors = t.middleware(async ({ ctx, next, path }) => {
   const err = result.error;
   const cause = err.cause;
   if (isAppErrorLike(cause)) {
-    throw new TRPCError({ code: ERROR_TABLE[cause.kind].trpc, message: cause.kind === "internal" ? INTERNAL_MESSAGE : cause.message, cause: { issues: cause.issues } });
+    // The cause stays attached (never serialised) so the formatter can pass on its field issues.
+    throw new TRPCError({ code: ERROR_TABLE[cause.kind].trpc, message: cause.kind === "internal" ? INTERNAL_MESSAGE : cause.message, cause });
   }
   if (err.code === "INTERNAL_SERVER_ERROR") {
     ctx.services.logger.error({ path, requestId: ctx.requestId, err: cause ? `${cause.name}: ${cause.message.split("\n")[0]}` : err.message }, "console request failed");

@@ -163,7 +163,7 @@ export class WebhookService {
     await auditSuccess(this.audit, actor, "webhook.log");
   }
 
-  /** Attempts, newest first, or only those stored after `afterId`'s attempt (live updates). */
+  /** Attempts, newest first; with `since`, only those started since then (live updates). */
   async log(actor: Actor, opts: { endpointId?: string; state?: DeliveryStateFilter; limit: number; since?: Date }): Promise<LogEntry[]> {
     await this.access.require(actor, "webhooks:read", "webhook.log");
     const rows = await this.db.webhookAttempt.findMany({

@@ -3,7 +3,6 @@
  * the delivery log and its live updates (a subscription over SSE), and redelivery.
  * Authorisation and audit happen in WebhookService.
  */
-import { on } from "node:events";
 import { z } from "zod";
 import type { LogEntry } from "../../webhooks/views";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
@@ -16,6 +15,10 @@ const ZLogFilter = z.object({ endpointId: ZWebhookId.optional(), state: z.enum([
 
 /** Other processes' attempts are not announced here; poll for them this often. */
 const LIVE_POLL_MS = 2_000;
+/** Announcements within this window share one query. */
+const LIVE_BATCH_MS = 200;
+/** An attempt is recorded when it ends, at most this long after it started. */
+const ATTEMPT_WINDOW_MS = 15_000;
 const LOG_LIMIT = 200;
 
 export const webhooksRouter = createTRPCRouter({
@@ -40,21 +43,32 @@ export const webhooksRouter = createTRPCRouter({
   live: protectedProcedure.input(ZLogFilter).subscription(async function* ({ ctx, input, signal }) {
     const { webhooks, dispatcher } = ctx.services;
     await webhooks.openLog(ctx.actor);
-    let since = new Date();
     const sent = new Set<string>();
-    const ticks = on(dispatcher.attempts, "attempt", { signal });
-    while (!signal?.aborted) {
-      const entries: LogEntry[] = (await webhooks.log(ctx.actor, { ...input, limit: LOG_LIMIT, since })).reverse();
-      for (const entry of entries) {
-        if (sent.has(entry.id)) continue;
-        sent.add(entry.id);
-        yield entry;
+    let wake: (() => void) | null = null;
+    const onAttempt = () => wake?.();
+    dispatcher.attempts.on("attempt", onAttempt);
+    try {
+      while (!signal?.aborted) {
+        const since = new Date(Date.now() - ATTEMPT_WINDOW_MS);
+        const entries: LogEntry[] = (await webhooks.log(ctx.actor, { ...input, limit: LOG_LIMIT, since })).reverse();
+        for (const entry of entries) {
+          if (sent.has(entry.id)) continue;
+          sent.add(entry.id);
+          yield entry;
+        }
+        if (sent.size > 5_000) sent.clear();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, LIVE_POLL_MS);
+          signal?.addEventListener("abort", () => resolve(), { once: true });
+          wake = () => {
+            clearTimeout(timer);
+            setTimeout(resolve, LIVE_BATCH_MS);
+          };
+        });
+        wake = null;
       }
-      // Attempts recorded later start no earlier than the newest one seen (clock granularity: keep equal times).
-      const newest = entries[entries.length - 1];
-      if (newest) since = new Date(newest.started_at);
-      if (sent.size > 5_000) sent.clear();
-      await Promise.race([ticks.next(), new Promise((resolve) => setTimeout(resolve, LIVE_POLL_MS))]);
+    } finally {
+      dispatcher.attempts.off("attempt", onAttempt);
     }
   }),
 });

@@ -46,6 +46,8 @@ function runReceiver(): void {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(0, "127.0.0.1", () => process.send!({ port: (server.address() as { port: number }).port }));
+  // Never outlive the benchmark, whichever way it ends.
+  process.on("disconnect", () => process.exit(0));
   process.on("message", (m: string) => {
     if (m === "report") process.send!({ hits }, () => process.exit(0));
   });

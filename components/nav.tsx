@@ -10,6 +10,7 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/tokens", label: "Tokens" },
   { href: "/roles", label: "Roles" },
   { href: "/audit", label: "Audit" },
+  { href: "/webhooks", label: "Webhooks" },
   { href: "/users", label: "Users" },
 ];
 

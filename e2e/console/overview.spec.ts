@@ -27,6 +27,8 @@ test("overview shows counts, the decision chart with a range selector, and recen
 });
 
 test("every navigation link is there, named as the issue says, and each page passes axe", async ({ page }) => {
+  // Seven pages, each with a full axe run: more than the default 30 s on a 2-core machine.
+  test.setTimeout(120_000);
   await page.goto("/");
   const nav = page.getByRole("navigation", { name: "Main" });
   for (const [label, heading] of [

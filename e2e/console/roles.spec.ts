@@ -4,6 +4,7 @@ import { expectToast, unique } from "../helpers";
 test("the matrix shows what each role grants; create a role with capability checkboxes, bind it, delete it", async ({ page }) => {
   await page.goto("/roles");
   const matrix = page.getByRole("table", { name: "Capabilities granted by each role" });
+  await expect(matrix.getByRole("columnheader", { name: "auditor" })).toBeVisible();
   const auditorColumn = await matrix.getByRole("columnheader").allTextContents();
   const auditorIndex = auditorColumn.findIndex((t) => t.startsWith("auditor"));
   expect(auditorIndex).toBeGreaterThan(0);

@@ -88,7 +88,7 @@ const ENV_ALIASES: Record<string, string> = {
   ARCAN_FORCE_BOOTSTRAP: "ARCAN_AUTH_FORCE_BOOTSTRAP",
 };
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ArcanConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): ArcanConfig {
   const explicit = env.ARCAN_CONFIG;
   const file = explicit ? path.resolve(cwd, explicit) : path.join(cwd, "arcan.toml");
   let fromFile: Record<string, unknown> = {};
@@ -103,6 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   for (const name of Object.keys(fromFile)) {
     const isSection = name in sections && name !== "";
     if (!isSection && !(name in sections[""].shape)) throw new ConfigError(`config: unknown key "${name}" in ${file}`);
+    const value = fromFile[name];
+    if (isSection && (typeof value !== "object" || value === null || Array.isArray(value))) {
+      throw new ConfigError(`config: "${name}" in ${file} must be a [${name}] section`);
+    }
   }
 
   const merged: Record<string, unknown> = {};

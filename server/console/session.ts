@@ -30,7 +30,7 @@ export function isSessionClaim(value: unknown): value is SessionClaim {
 }
 
 export async function identityFromClaim(services: Services, claim: SessionClaim): Promise<ConsoleIdentity | null> {
-  let principal: Principal | null = null;
+  let principal: Principal | null;
   if (claim.kind === "token") {
     const auth = await services.tokens.authenticate(claim.cred);
     principal = auth.ok ? auth.principal : null;

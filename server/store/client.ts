@@ -63,9 +63,23 @@ function withPragmas(factory: PrismaBetterSqlite3): SqlDriverAdapterFactory {
     connect: async () => {
       const adapter = await factory.connect();
       await adapter.executeScript(script);
+      beginImmediate(adapter);
       return adapter;
     },
   };
+}
+
+/**
+ * Makes Prisma's SQLite transactions take the write lock when they begin. The adapter
+ * issues a plain (deferred) BEGIN; in WAL mode such a transaction that reads and then
+ * writes fails with SQLITE_BUSY when another connection (the audit worker) committed in
+ * between, and no busy timeout helps. BEGIN IMMEDIATE waits for the lock up front instead.
+ */
+function beginImmediate(adapter: object): void {
+  const client = (adapter as { client?: { prepare: (sql: string) => unknown } }).client;
+  if (!client) throw new Error("unexpected @prisma/adapter-better-sqlite3 shape: no client");
+  const prepare = client.prepare.bind(client);
+  client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
 }
 
 /** Reads every pragma back through Prisma's own connection; throws if one did not stick. */

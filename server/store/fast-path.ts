@@ -65,7 +65,7 @@ export function openSqliteFastPath(file: string): FastPath {
     readSecret(realmId, key, version) {
       let row: Row | undefined;
       try {
-        row = version === undefined ? readCurrent.get(realmId, key) : readVersion.get(version, realmId, key);
+        row = version === undefined ? readCurrent.get(realmId, key) : readVersion.get(realmId, key, version);
       } catch (err) {
         if ((err as { code?: string }).code === "SQLITE_BUSY") return undefined;
         throw err;
@@ -84,6 +84,7 @@ export function openSqliteFastPath(file: string): FastPath {
     },
     async close() {
       db.close();
+      worker.ref(); // keep the process alive until the worker has closed its connection
       worker.postMessage("close");
       await new Promise((r) => worker.once("exit", r));
     },

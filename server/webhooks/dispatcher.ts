@@ -25,6 +25,7 @@ export interface DispatcherOptions {
 
 const FAN_OUT_BATCH = 500;
 const STOP_GRACE_MS = 5_000;
+const RECORD_RETRY_MS = 250;
 
 interface EndpointTarget {
   url: string;
@@ -161,16 +162,23 @@ export class WebhookDispatcher {
 
   private async flush(): Promise<void> {
     const batch = this.outcomes.splice(0);
+    let recordedOk = false;
     try {
       const recorded = await this.queue.record(batch, this.retryDelaysMs);
+      recordedOk = true;
       for (const r of recorded) this.attempts.emit("attempt", r satisfies RecordedAttempt);
     } catch (err) {
-      // Unrecorded attempts stay claimed until their claim ends, then run again.
-      this.logger.error({ err: (err as Error).message.split("\n")[0], attempts: batch.length }, "webhook dispatcher: could not record attempts");
+      // Keep the outcomes and try again shortly; if this process dies first, the
+      // attempts run again once their claims end (at-least-once).
+      this.logger.error({ err: (err as Error).message.split("\n")[0], attempts: batch.length }, "webhook dispatcher: could not record attempts; retrying");
+      this.outcomes.unshift(...batch);
     } finally {
-      this.inFlight -= batch.length;
+      if (recordedOk) this.inFlight -= batch.length;
       this.flushing = null;
-      if (this.outcomes.length > 0) this.scheduleFlush();
+      if (this.outcomes.length > 0) {
+        if (recordedOk) this.scheduleFlush();
+        else if (!this.stopped || this.inFlight > 0) setTimeout(() => this.scheduleFlush(), RECORD_RETRY_MS).unref();
+      }
       this.wake();
     }
   }

@@ -49,6 +49,28 @@ export function eventBody(row: { type: string; createdAt: Date; requestId: strin
   return JSON.stringify({ event: row.type, timestamp: row.createdAt.toISOString(), request_id: row.requestId, realm: row.realm, data: JSON.parse(row.data) as unknown });
 }
 
+/** Deliveries for the outbox events `seqs`: one per matching enabled endpoint; the first `claimMax` claimed. */
+async function planDeliveries(reader: Pick<Db, "outboxEvent" | "webhookEndpoint">, seqs: number[], claimMax: number, leaseMs: number) {
+  const events = await reader.outboxEvent.findMany({ where: { seq: { in: seqs } }, orderBy: { seq: "asc" } });
+  const endpoints = (await reader.webhookEndpoint.findMany({ where: { enabled: true }, select: { id: true, events: true } })).map((e) => ({
+    id: e.id,
+    patterns: JSON.parse(e.events) as string[],
+  }));
+  const now = new Date();
+  const claimedUntil = new Date(now.getTime() + leaseMs);
+  let claims = Math.max(0, claimMax);
+  const rows = events.flatMap((ev) => {
+    const payload = eventBody(ev);
+    return endpoints
+      .filter((e) => matchesAny(e.patterns, ev.type))
+      .map((e) => ({ id: newId("msg"), endpointId: e.id, eventId: ev.id, event: ev.type, payload, state: "pending", nextAttemptAt: now, claimedUntil: claims-- > 0 ? claimedUntil : null }));
+  });
+  const claimed: ClaimedDelivery[] = rows
+    .filter((r) => r.claimedUntil !== null)
+    .map((r) => ({ id: r.id, endpointId: r.endpointId, eventId: r.eventId, event: r.event, payload: r.payload, attempts: 0 }));
+  return { rows, claimed };
+}
+
 export class DeliveryQueue {
   constructor(
     private readonly db: Db,
@@ -64,64 +86,60 @@ export class DeliveryQueue {
     const none = { events: 0, claimed: [] };
     // A read outside any transaction: most calls find nothing and should cost no commit.
     if (!(await this.db.outboxEvent.findFirst({ where: { fannedOut: false }, select: { seq: true } }))) return none;
-    return this.db.$transaction(async (tx) => {
-      const seqs =
-        this.provider === "postgresql"
-          ? (await tx.$queryRaw<{ seq: number }[]>`SELECT seq FROM "OutboxEvent" WHERE "fannedOut" = false ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED`).map((r) => Number(r.seq))
-          : (await tx.outboxEvent.findMany({ where: { fannedOut: false }, orderBy: { seq: "asc" }, take: limit, select: { seq: true } })).map((r) => r.seq);
-      if (seqs.length === 0) return none;
-      const events = await tx.outboxEvent.findMany({ where: { seq: { in: seqs } }, orderBy: { seq: "asc" } });
-      const endpoints = (await tx.webhookEndpoint.findMany({ where: { enabled: true }, select: { id: true, events: true } })).map((e) => ({
-        id: e.id,
-        patterns: JSON.parse(e.events) as string[],
-      }));
-      const now = new Date();
-      const claimedUntil = new Date(now.getTime() + leaseMs);
-      const rows = events.flatMap((ev) => {
-        const matching = endpoints.filter((e) => matchesAny(e.patterns, ev.type));
-        if (matching.length === 0) return [];
-        const payload = eventBody(ev);
-        return matching.map((e) => ({ id: newId("msg"), endpointId: e.id, eventId: ev.id, event: ev.type, payload, state: "pending", nextAttemptAt: now }));
+    if (this.provider === "postgresql") {
+      return this.db.$transaction(async (tx) => {
+        const locked = await tx.$queryRaw<{ seq: number }[]>`SELECT seq FROM "OutboxEvent" WHERE "fannedOut" = false ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+        const seqs = locked.map((r) => Number(r.seq));
+        if (seqs.length === 0) return none;
+        const plan = await planDeliveries(tx, seqs, claimMax, leaseMs);
+        if (plan.rows.length > 0) await tx.webhookDelivery.createMany({ data: plan.rows });
+        await tx.outboxEvent.updateMany({ where: { seq: { in: seqs } }, data: { fannedOut: true } });
+        return { events: seqs.length, claimed: plan.claimed };
       });
-      const claimed = rows.slice(0, Math.max(0, claimMax));
-      if (rows.length > 0) {
-        await tx.webhookDelivery.createMany({ data: rows.map((r, i) => (i < claimed.length ? { ...r, claimedUntil } : r)) });
-      }
-      await tx.outboxEvent.updateMany({ where: { seq: { in: seqs } }, data: { fannedOut: true } });
-      return { events: seqs.length, claimed: claimed.map((r) => ({ id: r.id, endpointId: r.endpointId, eventId: r.eventId, event: r.event, payload: r.payload, attempts: 0 })) };
-    });
+    }
+    // SQLite has one dispatcher (this one): read first, then commit in a write-only
+    // transaction; one that reads before it writes fails (SQLITE_BUSY) if another
+    // connection commits in between.
+    const seqs = (await this.db.outboxEvent.findMany({ where: { fannedOut: false }, orderBy: { seq: "asc" }, take: limit, select: { seq: true } })).map((r) => r.seq);
+    if (seqs.length === 0) return none;
+    const plan = await planDeliveries(this.db, seqs, claimMax, leaseMs);
+    await this.db.$transaction([
+      ...(plan.rows.length > 0 ? [this.db.webhookDelivery.createMany({ data: plan.rows })] : []),
+      this.db.outboxEvent.updateMany({ where: { seq: { in: seqs } }, data: { fannedOut: true } }),
+    ]);
+    return { events: seqs.length, claimed: plan.claimed };
   }
 
   /** Claims up to `limit` due deliveries for `leaseMs`. */
   async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return [];
-    const due = await this.nextDue();
-    if (!due || due.getTime() > Date.now()) return [];
-    return this.db.$transaction(async (tx) => {
-      const now = new Date();
-      const ids =
-        this.provider === "postgresql"
-          ? (
-              await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "WebhookDelivery" WHERE state = 'pending'
-                 AND "nextAttemptAt" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
-                 AND ("claimedUntil" IS NULL OR "claimedUntil" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'))
-                 ORDER BY "nextAttemptAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED`
-            ).map((r) => r.id)
-          : (
-              await tx.webhookDelivery.findMany({
-                where: { state: "pending", nextAttemptAt: { lte: now }, OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] },
-                orderBy: { nextAttemptAt: "asc" },
-                take: limit,
-                select: { id: true },
-              })
-            ).map((r) => r.id);
-      if (ids.length === 0) return [];
-      await tx.webhookDelivery.updateMany({ where: { id: { in: ids } }, data: { claimedUntil: new Date(now.getTime() + leaseMs) } });
-      return tx.webhookDelivery.findMany({
-        where: { id: { in: ids } },
-        select: { id: true, endpointId: true, eventId: true, event: true, payload: true, attempts: true },
+    const next = await this.nextDue();
+    if (!next || next.getTime() > Date.now()) return [];
+    const now = new Date();
+    const claimedUntil = new Date(now.getTime() + leaseMs);
+    const select = { id: true, endpointId: true, eventId: true, event: true, payload: true, attempts: true } as const;
+    if (this.provider === "postgresql") {
+      return this.db.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "WebhookDelivery" WHERE state = 'pending'
+            AND "nextAttemptAt" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+            AND ("claimedUntil" IS NULL OR "claimedUntil" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'))
+            ORDER BY "nextAttemptAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+        const ids = rows.map((r) => r.id);
+        if (ids.length === 0) return [];
+        await tx.webhookDelivery.updateMany({ where: { id: { in: ids } }, data: { claimedUntil } });
+        return tx.webhookDelivery.findMany({ where: { id: { in: ids } }, select });
       });
+    }
+    // SQLite: this process is the only claimant; the claim itself is one statement.
+    const due = await this.db.webhookDelivery.findMany({
+      where: { state: "pending", nextAttemptAt: { lte: now }, OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] },
+      orderBy: { nextAttemptAt: "asc" },
+      take: limit,
+      select,
     });
+    if (due.length === 0) return [];
+    await this.db.webhookDelivery.updateMany({ where: { id: { in: due.map((d) => d.id) } }, data: { claimedUntil } });
+    return due;
   }
 
   /** When the earliest unclaimed (or abandoned) pending delivery is due, or null if none is. */
@@ -144,11 +162,12 @@ export class DeliveryQueue {
    * wait after the (n+1)th failed attempt.
    */
   async record(outcomes: AttemptOutcome[], retryDelaysMs: readonly number[]): Promise<RecordedAttempt[]> {
+    // An endpoint deleted meanwhile took its deliveries with it. Read before the
+    // transaction, which then only writes (see fanOut on SQLite).
+    const alive = new Set(
+      (await this.db.webhookDelivery.findMany({ where: { id: { in: outcomes.map((o) => o.delivery.id) } }, select: { id: true } })).map((r) => r.id),
+    );
     return this.db.$transaction(async (tx) => {
-      // An endpoint deleted meanwhile took its deliveries with it.
-      const alive = new Set(
-        (await tx.webhookDelivery.findMany({ where: { id: { in: outcomes.map((o) => o.delivery.id) } }, select: { id: true } })).map((r) => r.id),
-      );
       const recorded: RecordedAttempt[] = [];
       const now = Date.now();
       const delivered: string[] = [];

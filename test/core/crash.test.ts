@@ -45,10 +45,8 @@ for (const store of STORES) {
           }
         }
       };
-      let t0 = performance.now();
       const running = Array.from({ length: WRITERS }, (_, w) => writer(w));
       while (acks.length < 120) await sleep(5);
-      console.log('acks', performance.now() - t0); t0 = performance.now();
       await s.kill();
       killed = true;
       await Promise.all(running);
@@ -56,13 +54,11 @@ for (const store of STORES) {
 
       const back = await s.restart();
       servers.push(back);
-      console.log('restart', performance.now() - t0, 'failures', failures); t0 = performance.now();
       for (const ack of acks) {
         const r = await back.request("GET", `/api/v1/realms/${realm}/secrets/${ack.key}?version=${ack.version}`);
         assert.equal(r.status, 200, `${ack.key} v${ack.version}: ${r.text}`);
         assert.equal(r.body.value, ack.value, `${ack.key} v${ack.version}`);
       }
-      console.log('reads', performance.now() - t0); t0 = performance.now();
       const writes = await allAudit(back, `realm=${realm}&action=secret.write`);
       const audited = new Map(writes.map((w) => [w.request_id, w]));
       for (const ack of acks) {
@@ -72,7 +68,6 @@ for (const store of STORES) {
         assert.equal(rec.resource, `secret:${ack.key}`);
         assert.equal(rec.details.version, ack.version);
       }
-      console.log('audit', performance.now() - t0); t0 = performance.now();
       const verify = await back.request("GET", "/api/v1/audit/verify");
       assert.equal(verify.status, 200, verify.text);
       assert.equal(verify.body.valid, true, JSON.stringify(verify.body));

@@ -17,8 +17,12 @@ async function createEndpoint(server: TestServer, url: string, events: string[])
   return res.body;
 }
 
+// Delivery JSON as the REST API answers it (checked field by field in the tests).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON, asserted on below
+type Delivery = any;
+
 /** Polls the delivery list until `done` holds (deliveries are recorded asynchronously). */
-async function waitForDeliveries(server: TestServer, id: string, done: (items: any[]) => boolean, timeoutMs = 10_000): Promise<any[]> {
+async function waitForDeliveries(server: TestServer, id: string, done: (items: Delivery[]) => boolean, timeoutMs = 10_000): Promise<Delivery[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await server.request("GET", `/api/v1/webhooks/${id}/deliveries`);

@@ -1,0 +1,137 @@
+"use client";
+/**
+ * The live delivery log: the newest attempts, then every new attempt pushed by the server
+ * (a tRPC subscription over server-sent events), filterable by endpoint and state, with
+ * a redeliver button on dead letters.
+ */
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useEffect, useMemo, useState } from "react";
+import { errorMessage } from "../errors";
+import { useToast } from "../toast";
+import { useTRPC } from "../trpc";
+import { Badge, Button, Card, ROW, SelectField, Table, TD, TD_TIME } from "../ui";
+
+interface Entry {
+  id: string;
+  delivery_id: string;
+  endpoint_id: string;
+  endpoint_url: string;
+  event: string;
+  state: "pending" | "delivered" | "dead";
+  attempt: number;
+  started_at: string;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  next_retry_at: string | null;
+}
+
+type StateFilter = "" | Entry["state"];
+const MAX_ROWS = 200;
+const STATE_TONE: Record<Entry["state"], string> = { delivered: "success", pending: "review", dead: "failure" };
+
+const clock = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour12: false });
+
+export function DeliveryLog({ endpoints }: { endpoints: { id: string; url: string }[] }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const [endpointId, setEndpointId] = useState("");
+  const [state, setState] = useState<StateFilter>("");
+  const filter = { ...(endpointId ? { endpointId } : {}), ...(state ? { state } : {}) };
+  const first = useQuery(trpc.webhooks.log.queryOptions(filter, { staleTime: 0 }));
+  const [entries, setEntries] = useState<Entry[]>([]);
+
+  useEffect(() => {
+    if (first.data) setEntries(first.data);
+  }, [first.data]);
+
+  const live = useSubscription(
+    trpc.webhooks.live.subscriptionOptions(filter, {
+      onData: (entry) =>
+        setEntries((list) => {
+          if (list.some((e) => e.id === entry.id)) return list;
+          // A later attempt tells the delivery's new state to the rows of earlier ones.
+          const updated = list.map((e) => (e.delivery_id === entry.delivery_id ? { ...e, state: entry.state } : e));
+          return [entry, ...updated].slice(0, MAX_ROWS);
+        }),
+    }),
+  );
+
+  const redeliver = useMutation(
+    trpc.webhooks.redeliver.mutationOptions({
+      onSuccess: (d) => {
+        toast.success(`Redelivering ${d.event}.`);
+        setEntries((list) => list.map((e) => (e.delivery_id === d.id ? { ...e, state: "pending" } : e)));
+      },
+      onError: (err) => toast.error(errorMessage(err)),
+    }),
+  );
+
+  const visible = useMemo(() => entries.filter((e) => (!endpointId || e.endpoint_id === endpointId) && (!state || e.state === state)), [entries, endpointId, state]);
+  const connected = live.status === "pending";
+
+  return (
+    <Card
+      title="Delivery log"
+      actions={
+        <span className="text-xs text-muted" data-testid="live-status">
+          {connected ? "● live" : live.status === "connecting" ? "connecting…" : live.status === "error" ? "disconnected, retrying…" : ""}
+        </span>
+      }
+    >
+      <div className="mb-4 grid gap-4 sm:grid-cols-2">
+        <SelectField label="Endpoint" value={endpointId} onChange={(e) => setEndpointId(e.target.value)}>
+          <option value="">All endpoints</option>
+          {endpoints.map((e) => (
+            <option key={e.id} value={e.id}>
+              {e.url}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="Status" value={state} onChange={(e) => setState(e.target.value as StateFilter)}>
+          <option value="">All</option>
+          <option value="delivered">Delivered</option>
+          <option value="pending">Retrying</option>
+          <option value="dead">Dead letters</option>
+        </SelectField>
+      </div>
+      {first.error ? <p className="text-sm text-deny">{errorMessage(first.error)}</p> : null}
+      {visible.length === 0 ? (
+        <p className="text-sm text-muted">{first.isPending ? "Loading…" : "No deliveries yet. Send a ping or change a secret."}</p>
+      ) : (
+        <Table caption="Webhook delivery attempts" head={["Time", "Event", "Endpoint", "Attempt", "Status", "Latency", "Next retry", "State", ""]}>
+          {visible.map((e) => (
+            <tr key={e.id} className={ROW} data-testid="delivery-row">
+              <td className={TD_TIME}>{clock(e.started_at)}</td>
+              <td className={`${TD} font-mono text-xs`}>{e.event}</td>
+              <td className={`${TD} max-w-56 break-all font-mono text-xs`}>{e.endpoint_url}</td>
+              <td className={`${TD} tabular-nums`}>{e.attempt}</td>
+              <td className={`${TD} tabular-nums`} title={e.error ?? undefined}>
+                {e.status_code ?? "—"}
+                {e.error && e.status_code === null ? <div className="max-w-56 text-xs text-deny">{e.error}</div> : null}
+              </td>
+              <td className={`${TD} tabular-nums`}>{e.latency_ms} ms</td>
+              <td className={TD_TIME}>{e.next_retry_at ? clock(e.next_retry_at) : "—"}</td>
+              <td className={TD}>
+                <Badge tone={STATE_TONE[e.state]}>{e.state === "dead" ? "dead letter" : e.state}</Badge>
+              </td>
+              <td className={`${TD} text-right`}>
+                {e.state === "dead" && !entries.some((x) => x.delivery_id === e.delivery_id && x.attempt > e.attempt) ? (
+                  <Button
+                    variant="ghost"
+                    busy={redeliver.isPending && redeliver.variables?.deliveryId === e.delivery_id}
+                    onClick={() => redeliver.mutate({ id: e.endpoint_id, deliveryId: e.delivery_id })}
+                    aria-label={`Redeliver ${e.event} to ${e.endpoint_url}`}
+                  >
+                    Redeliver
+                  </Button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </Card>
+  );
+}

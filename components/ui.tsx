@@ -185,3 +185,8 @@ export function formatTime(iso: string | null): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** Just the local date, for tight tables (the full time is in the cell's title). */
+export function formatDay(iso: string | null): string {
+  return iso ? formatTime(iso).slice(0, 10) : "—";
+}

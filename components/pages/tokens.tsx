@@ -8,7 +8,7 @@ import { CopyButton } from "../copy-button";
 import { errorMessage, fieldIssues } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
-import { Badge, Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
+import { Badge, Button, Card, formatDay, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
 
 type Pending = { kind: "revoke" | "rotate"; id: string; name: string } | { kind: "revoke-all" } | null;
 
@@ -84,8 +84,8 @@ export function TokensPage() {
                     <td className={`${TD} font-mono text-xs`}>{t.prefix}…</td>
                     <td className={`${TD} max-w-56 font-mono text-xs`}>{t.is_admin ? "admin" : t.capabilities.join(", ") || "—"}</td>
                     <td className={`${TD} font-mono text-xs`}>{t.realms.join(", ")}</td>
-                    <td className={TD_TIME}>{t.expires_at ? formatTime(t.expires_at) : "never"}</td>
-                    <td className={TD_TIME}>{formatTime(t.last_used_at)}</td>
+                    <td className={TD_TIME} title={t.expires_at ? formatTime(t.expires_at) : undefined}>{t.expires_at ? formatDay(t.expires_at) : "never"}</td>
+                    <td className={TD_TIME} title={formatTime(t.last_used_at)}>{formatDay(t.last_used_at)}</td>
                     <td className={TD}>
                       <Badge tone={t.status}>{t.status}</Badge>
                     </td>

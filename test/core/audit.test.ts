@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { allAudit, assertProblem, createRealm, createToken, openRawStore, sleep, startCore, uid, type AuditRecord } from "../helpers/core";
-import { STORES, type TestServer } from "../helpers/server";
+import { STORES, type Reply, type TestServer } from "../helpers/server";
 
 for (const store of STORES) {
   describe(`audit (${store})`, () => {
@@ -100,7 +100,7 @@ for (const store of STORES) {
       const pages: AuditRecord[][] = [];
       let cursor: string | null = null;
       do {
-        const r = await s.request("GET", `/api/v1/audit?actor=${writer.subject}&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+        const r: Reply = await s.request("GET", `/api/v1/audit?actor=${writer.subject}&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
         assert.equal(r.status, 200, r.text);
         pages.push(r.body.items);
         cursor = r.body.next_cursor;

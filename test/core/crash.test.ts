@@ -51,6 +51,7 @@ for (const store of STORES) {
       killed = true;
       await Promise.all(running);
       assert.ok(acks.length >= 120, `acknowledged ${acks.length}`);
+      assert.ok(failures > 0, "the kill interrupted writes in flight");
 
       const back = await s.restart();
       servers.push(back);

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { assertNamesField, assertProblem, createRealm, openRawStore, putSecret, rawStoreText, startCore, uid } from "../helpers/core";
-import { STORES, type TestServer } from "../helpers/server";
+import { STORES, type Reply, type TestServer } from "../helpers/server";
 
 for (const store of STORES) {
   describe(`secrets (${store})`, () => {
@@ -85,7 +85,7 @@ for (const store of STORES) {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const r = await s.request("GET", `/api/v1/realms/${own}/secrets?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+        const r: Reply = await s.request("GET", `/api/v1/realms/${own}/secrets?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
         assert.equal(r.status, 200, r.text);
         assert.doesNotMatch(r.text, /listed-value/);
         assert.ok(r.body.items.every((i: Record<string, unknown>) => !("value" in i) && i.version === 1));

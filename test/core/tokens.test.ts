@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { generateToken } from "../../server/crypto/token-format";
 import { assertNamesField, assertProblem, createRealm, createToken, sleep, startCore, uid } from "../helpers/core";
-import { STORES, type TestServer } from "../helpers/server";
+import { STORES, type Reply, type TestServer } from "../helpers/server";
 
 const TOKEN_FORMAT = /^arc_[0-9A-Za-z]{30,}$/;
 
@@ -56,7 +56,7 @@ for (const store of STORES) {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const r = await s.request("GET", `/api/v1/auth/tokens?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+        const r: Reply = await s.request("GET", `/api/v1/auth/tokens?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
         assert.equal(r.status, 200, r.text);
         assert.ok(r.body.items.length <= 2);
         seen.push(...r.body.items.map((t: { id: string }) => t.id));
@@ -186,7 +186,8 @@ for (const store of STORES) {
 
     it("accepts Bearer, Token and X-API-Key, and rejects a bad checksum without more", async () => {
       const t = await createToken(s, { capabilities: ["realms:read"] });
-      for (const headers of [{ Authorization: `Bearer ${t.token}` }, { Authorization: `Token ${t.token}` }, { "X-API-Key": t.token }]) {
+      const forms: Record<string, string>[] = [{ Authorization: `Bearer ${t.token}` }, { Authorization: `Token ${t.token}` }, { "X-API-Key": t.token }];
+      for (const headers of forms) {
         const r = await s.request("GET", "/api/v1/realms", { token: null, headers });
         assert.equal(r.status, 200, `${Object.keys(headers)[0]}: ${r.text}`);
         assert.equal((await s.request("GET", "/api/v1/auth/verify", { token: null, headers })).body.valid, true);

@@ -90,6 +90,8 @@ async function main(): Promise<void> {
   let sent = 0;
   let inFlight = 0;
   const started = Date.now();
+  { let last = performance.now(); let worst = 0; setInterval(() => { const now = performance.now(); worst = Math.max(worst, now - last - 100); last = now; }, 100).unref(); setInterval(() => { console.error("lag", worst.toFixed(0), (globalThis as any).__q); worst = 0; }, 2000).unref(); }
+  const cpuAtStart = process.cpuUsage();
   process.stderr.write(`bench:events: ${rate} events/s for ${seconds} s into a receiver failing ${FAIL_RATE * 100}% (store: ${store.provider})\n`);
   // The generator keeps to the rate without waiting for earlier commits (a few may be in
   // flight at once), like independent requests.
@@ -113,6 +115,8 @@ async function main(): Promise<void> {
     }, 10);
   });
   const enqueueSeconds = (Date.now() - started) / 1000;
+  console.error("DEBUG", (globalThis as any).__q);
+  const cpuDuringRun = process.cpuUsage(cpuAtStart);
 
   // Let retries finish (the third retry waits 30 s), but not forever.
   const deadline = Date.now() + 45_000;
@@ -166,6 +170,7 @@ async function main(): Promise<void> {
     `  first-attempt successes:  p50 ${percentile(firstTry, 50)} ms, p99 ${percentile(firstTry, 99)} ms`,
     `receiver failures (500):    ${hits.length - okHits.length} (retried deliveries ${retried.size})`,
     `duplicates (2xx twice):     ${duplicates}`,
+    `CPU of this process:        ${((cpuDuringRun.user + cpuDuringRun.system) / 1e6).toFixed(1)} s in the ${enqueueSeconds.toFixed(1)} s run (user ${(cpuDuringRun.user / 1e6).toFixed(1)} s, system ${(cpuDuringRun.system / 1e6).toFixed(1)} s; the receiver is another process)`,
     `retry-timing error:         ${errors.length} retries, |error| p50 ${percentile(absErrors, 50)} ms, p99 ${percentile(absErrors, 99)} ms, max ${absErrors[absErrors.length - 1] ?? NaN} ms`,
   ];
   process.stdout.write(lines.join("\n") + "\n");

@@ -10,8 +10,10 @@ import type { KmsProvider } from "../crypto/kms";
 import type { Outbox } from "../events/outbox";
 import type { Db, Store } from "../store/client";
 import { WebhookClient } from "./http-client";
-import { DeliveryQueue, type AttemptOutcome, type ClaimedDelivery, type RecordedAttempt } from "./queue";
+import { PostgresDeliveryQueue } from "./pg-queue";
+import type { AttemptOutcome, ClaimedDelivery, ClaimLimits, DeliveryQueue, RecordedAttempt } from "./queue";
 import { signatureHeaders } from "./signing";
+import { SqliteDeliveryQueue } from "./sqlite-queue";
 
 export interface DispatcherOptions {
   /** Waits before each retry, in seconds ([webhooks] retry_schedule). */
@@ -20,6 +22,8 @@ export interface DispatcherOptions {
   timeoutMs?: number;
   /** Attempts running at once in this process. */
   concurrency?: number;
+  /** Attempts running at once to one endpoint, so a slow receiver cannot take every slot. */
+  perEndpointConcurrency?: number;
   pollMs?: number;
 }
 
@@ -33,14 +37,16 @@ interface EndpointTarget {
 }
 
 export class WebhookDispatcher {
-  readonly queue: DeliveryQueue;
+  private queue: DeliveryQueue | null = null;
   /** Emits "attempt" with a RecordedAttempt after each attempt is stored (live delivery log). */
   readonly attempts = new EventEmitter();
   private readonly client: WebhookClient;
   private readonly retryDelaysMs: number[];
   private readonly timeoutMs: number;
   private readonly concurrency: number;
+  private readonly perEndpoint: number;
   private readonly pollMs: number;
+  private readonly inFlightTo = new Map<string, number>();
   private readonly keys = new Map<string, Buffer>();
   private inFlight = 0;
   private ticking = false;
@@ -60,10 +66,10 @@ export class WebhookDispatcher {
     private readonly logger: Logger,
     options: DispatcherOptions,
   ) {
-    this.queue = new DeliveryQueue(db, provider);
     this.retryDelaysMs = options.retrySchedule.map((s) => Math.round(s * 1000));
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.concurrency = options.concurrency ?? 128;
+    this.concurrency = options.concurrency ?? 512;
+    this.perEndpoint = Math.min(this.concurrency, options.perEndpointConcurrency ?? 128);
     this.pollMs = options.pollMs ?? (provider === "postgresql" ? 250 : 1_000);
     this.client = new WebhookClient({ allowPrivateNetworks: options.allowPrivateNetworks, timeoutMs: this.timeoutMs });
     this.attempts.setMaxListeners(0);
@@ -73,11 +79,15 @@ export class WebhookDispatcher {
   start(): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.outbox.onCommit(() => this.wake());
-    // Claims left by a SQLite process that died are this store's only claims: free them.
-    const ready = this.provider === "sqlite" ? this.queue.releaseAllClaims() : Promise.resolve();
-    void ready
-      .catch((err: unknown) => this.logger.error({ err: (err as Error).message.split("\n")[0] }, "webhook dispatcher: could not release claims"))
+    void this.openQueue()
+      .then(async (queue) => {
+        this.queue = queue;
+        // Claims left by a SQLite process that died are this store's only claims: free them.
+        if (this.provider === "sqlite") await queue.releaseAllClaims();
+      })
+      .catch((err: unknown) => this.logger.error({ err: (err as Error).message.split("\n")[0] }, "webhook dispatcher: could not open the delivery queue"))
       .then(() => {
+        if (!this.queue || this.stopped) return;
         this.started = true;
         this.wake();
       });
@@ -89,8 +99,22 @@ export class WebhookDispatcher {
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     const deadline = Date.now() + STOP_GRACE_MS;
-    while ((this.inFlight > 0 || this.flushing) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((this.inFlight > 0 || this.flushing || this.ticking) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.client.close();
+    this.queue?.close();
+    this.queue = null;
+  }
+
+  /** SQLite: a connection of the queue's own on Prisma's file; PostgreSQL: Prisma's raw statements. */
+  private async openQueue(): Promise<DeliveryQueue> {
+    if (this.provider === "postgresql") return new PostgresDeliveryQueue(this.db);
+    const [main] = await this.db.$queryRawUnsafe<{ file: string }[]>("SELECT file FROM pragma_database_list WHERE name = 'main'");
+    if (!main?.file) throw new Error("the SQLite store has no file");
+    return new SqliteDeliveryQueue(main.file);
+  }
+
+  private limits(): ClaimLimits {
+    return { total: this.concurrency - this.inFlight, perEndpoint: this.perEndpoint, inFlight: this.inFlightTo };
   }
 
   wake(): void {
@@ -114,16 +138,17 @@ export class WebhookDispatcher {
     let delay = this.pollMs;
     try {
       do {
+        const queue = this.queue!;
         this.again = false;
         const lease = this.timeoutMs + 5_000;
-        const fresh = await this.queue.fanOut(FAN_OUT_BATCH, this.concurrency - this.inFlight, lease);
+        const fresh = await queue.fanOut(FAN_OUT_BATCH, this.limits(), lease);
         if (fresh.claimed.length > 0) await this.launch(fresh.claimed);
         const capacity = this.concurrency - this.inFlight;
-        const claimed = await this.queue.claimDue(capacity, lease);
+        const claimed = await queue.claimDue(this.limits(), lease);
         if (claimed.length > 0) await this.launch(claimed);
         if (fresh.events === FAN_OUT_BATCH || (capacity > 0 && claimed.length === capacity)) this.again = true;
       } while (this.again && !this.stopped);
-      const due = await this.queue.nextDue();
+      const due = await this.queue!.nextDue();
       // At capacity, finishing attempts wake the loop; otherwise sleep until the next one is due.
       if (due && this.inFlight < this.concurrency) delay = Math.min(this.pollMs, Math.max(5, due.getTime() - Date.now()));
     } catch (err) {
@@ -143,6 +168,7 @@ export class WebhookDispatcher {
       const target = targets.get(delivery.endpointId);
       if (!target) continue; // deleted meanwhile; its deliveries went with it
       this.inFlight++;
+      this.inFlightTo.set(delivery.endpointId, (this.inFlightTo.get(delivery.endpointId) ?? 0) + 1);
       void this.send(delivery, target);
     }
   }
@@ -164,6 +190,7 @@ export class WebhookDispatcher {
     const batch = this.outcomes.splice(0);
     let recordedOk = false;
     try {
+      if (!this.queue) throw new Error("the delivery queue is closed");
       const recorded = await this.queue.record(batch, this.retryDelaysMs);
       recordedOk = true;
       for (const r of recorded) this.attempts.emit("attempt", r satisfies RecordedAttempt);
@@ -173,7 +200,14 @@ export class WebhookDispatcher {
       this.logger.error({ err: (err as Error).message.split("\n")[0], attempts: batch.length }, "webhook dispatcher: could not record attempts; retrying");
       this.outcomes.unshift(...batch);
     } finally {
-      if (recordedOk) this.inFlight -= batch.length;
+      if (recordedOk) {
+        this.inFlight -= batch.length;
+        for (const o of batch) {
+          const left = (this.inFlightTo.get(o.delivery.endpointId) ?? 1) - 1;
+          if (left > 0) this.inFlightTo.set(o.delivery.endpointId, left);
+          else this.inFlightTo.delete(o.delivery.endpointId);
+        }
+      }
       this.flushing = null;
       if (this.outcomes.length > 0) {
         if (recordedOk) this.scheduleFlush();
@@ -184,7 +218,7 @@ export class WebhookDispatcher {
   }
 
   private async targets(ids: string[]): Promise<Map<string, EndpointTarget>> {
-    const rows = await this.db.webhookEndpoint.findMany({ where: { id: { in: ids } }, select: { id: true, url: true, secretWrapped: true, updatedAt: true } });
+    const rows = await this.queue!.endpoints(ids);
     const out = new Map<string, EndpointTarget>();
     for (const row of rows) {
       const cacheKey = `${row.id}:${row.updatedAt.getTime()}`;

@@ -28,7 +28,7 @@ WITH due AS (
    WHERE state = 'pending' AND "nextAttemptAt" <= ${utc("$1")} AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${utc("$1")})
 ), pick AS (
   SELECT d.id FROM "WebhookDelivery" d JOIN due ON due.id = d.id
-   WHERE due.n <= $4 - due.busy AND d.state = 'pending' AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${utc("$1")})
+   WHERE due.n <= $4 - due.busy AND d.state = 'pending' AND (d."claimedUntil" IS NULL OR d."claimedUntil" <= ${utc("$1")})
    ORDER BY due."nextAttemptAt" LIMIT $5
    FOR UPDATE OF d SKIP LOCKED
 )

@@ -71,7 +71,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       existing: db.prepare<[string], { id: string }>(`SELECT id FROM WebhookDelivery WHERE id IN (SELECT value FROM json_each(?))`),
       updateDeliveries: db.prepare<[{ rows: string; now: string }]>(
         `UPDATE WebhookDelivery SET state = r.state, attempts = r.attempts, nextAttemptAt = r.next, claimedUntil = NULL,
-                lastError = r.lastError, deliveredAt = coalesce(r.deliveredAt, deliveredAt), updatedAt = @now
+                lastError = r.lastError, deliveredAt = coalesce(r.deliveredAt, WebhookDelivery.deliveredAt), updatedAt = @now
            FROM (SELECT value ->> '$[0]' AS id, value ->> '$[1]' AS state, value ->> '$[2]' AS attempts, value ->> '$[3]' AS next,
                         value ->> '$[4]' AS lastError, value ->> '$[5]' AS deliveredAt FROM json_each(@rows)) AS r
           WHERE WebhookDelivery.id = r.id`,
@@ -154,8 +154,12 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     const giveUp = Date.now() + BUSY_GIVE_UP_MS;
     for (let i = 0; ; i++) {
       try {
-        return run.immediate();
+        const t0 = performance.now();
+        const r = run.immediate();
+        (globalThis as any).__q ??= { busy: 0, ms: 0, n: 0 }; (globalThis as any).__q.ms += performance.now() - t0; (globalThis as any).__q.n++;
+        return r;
       } catch (err) {
+        (globalThis as any).__q ??= { busy: 0, ms: 0, n: 0 }; (globalThis as any).__q.busy++;
         if ((err as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > giveUp) throw err;
       }
       await new Promise((r) => setTimeout(r, BUSY_RETRY_MS[Math.min(i, BUSY_RETRY_MS.length - 1)]));

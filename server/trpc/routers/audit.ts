@@ -1,26 +1,8 @@
 /** Audit search (filters, cursor pages) and chain verification (AuditService). */
 import { z } from "zod";
+import { ZAuditRecord, ZAuditVerification } from "../../audit/schemas";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 import { ZRealmName } from "./schemas";
-
-const ZRecord = z.object({
-  id: z.string(),
-  seq: z.number().int(),
-  time: z.string(),
-  request_id: z.string(),
-  actor: z.string(),
-  action: z.string(),
-  realm: z.string().nullable(),
-  resource: z.string().nullable(),
-  outcome: z.string(),
-  status: z.number().int(),
-  capability: z.string().nullable(),
-  reason: z.string().nullable(),
-  ip: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  prev_hash: z.string(),
-  hash: z.string(),
-});
 
 const optionalText = (max: number) =>
   z
@@ -45,7 +27,7 @@ export const auditRouter = createTRPCRouter({
         limit: z.number().int().min(1).max(200).default(25),
       }),
     )
-    .output(z.object({ items: z.array(ZRecord), next_cursor: z.string().nullable() }))
+    .output(z.object({ items: z.array(ZAuditRecord), next_cursor: z.string().nullable() }))
     .query(({ ctx, input }) =>
       ctx.services.audit.search(ctx.actor, {
         limit: input.limit,
@@ -61,6 +43,6 @@ export const auditRouter = createTRPCRouter({
     ),
   verify: protectedProcedure
     .input(z.object({}).optional())
-    .output(z.object({ valid: z.boolean(), checked: z.number().int(), first_broken: z.object({ seq: z.number().int(), id: z.string(), reason: z.string() }).nullable(), head_hash: z.string() }))
+    .output(ZAuditVerification)
     .query(({ ctx }) => ctx.services.audit.verify(ctx.actor)),
 });

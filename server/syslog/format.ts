@@ -4,24 +4,10 @@
  * arcan@32473 (32473 is the enterprise number RFC 5612 reserves for examples).
  */
 import { hostname } from "node:os";
+import type { ChainFields } from "../audit/chain";
 
-export interface AuditRecordLike {
-  seq: number;
-  id: string;
-  time: Date;
-  requestId: string;
-  actor: string;
-  action: string;
-  realm: string | null;
-  resource: string | null;
-  outcome: string;
-  status: number;
-  capability: string | null;
-  reason: string | null;
-  ip: string | null;
-  details: string;
-  hash: string;
-}
+/** An audit record as stored: its chained fields plus its position and hash. */
+export type AuditRecordLike = ChainFields & { seq: number; hash: string };
 
 const FACILITY_LOG_AUDIT = 13;
 const SEVERITY: Record<string, number> = { success: 6, denied: 4, failure: 3 };

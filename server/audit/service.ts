@@ -78,7 +78,8 @@ export class AuditService {
 
   async search(actor: Actor, q: AuditQuery): Promise<{ items: AuditRecordView[]; next_cursor: string | null }> {
     const everywhere = holds(actor.principal, "audit:read", null);
-    if (q.realm) await this.access.requireRealm(actor, "audit:read", q.realm, "audit.search");
+    // Readers of every realm may filter by any name, including realms deleted since.
+    if (q.realm && !everywhere) await this.access.requireRealm(actor, "audit:read", q.realm, "audit.search");
     else if (everywhere || !this.access.holdsAnywhere(actor, "audit:read")) await this.access.require(actor, "audit:read", "audit.search");
     const readable = everywhere || q.realm ? null : actor.principal.grants.filter((g) => holds(actor.principal, "audit:read", g.realm)).map((g) => g.realm);
     const rows = await this.db.auditRecord.findMany({

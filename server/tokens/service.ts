@@ -187,7 +187,7 @@ export class TokenService {
   }
 
   async update(actor: Actor, id: string, patch: { name?: string; description?: string; rateLimit?: number | null }): Promise<TokenView> {
-    await this.findVisible(actor, id, "tokens:create", "token.update");
+    await this.requireCovers(actor, await this.findVisible(actor, id, "tokens:create", "token.update"), "change");
     const row = await this.db.token.update({
       where: { id },
       data: {
@@ -204,6 +204,7 @@ export class TokenService {
   async rotate(actor: Actor, id: string): Promise<TokenView & { token: string }> {
     const existing = await this.findVisible(actor, id, "tokens:create", "token.rotate");
     if (existing.revokedAt) throw errors.conflict("A revoked token cannot be rotated.", "token_revoked");
+    await this.requireCovers(actor, existing, "rotate");
     const value = generateToken("arc_");
     const row = await this.outbox.transaction(actor, async (tx, emit) => {
       const rotated = await tx.token.update({ where: { id }, data: { hash: hashToken(value), prefix: displayPrefix(value) } });
@@ -217,6 +218,7 @@ export class TokenService {
 
   async revoke(actor: Actor, id: string): Promise<TokenView> {
     const existing = await this.findVisible(actor, id, "tokens:revoke", "token.revoke");
+    await this.requireCovers(actor, existing, "revoke");
     const row = existing.revokedAt
       ? existing
       : await this.outbox.transaction(actor, async (tx, emit) => {
@@ -248,6 +250,7 @@ export class TokenService {
 
   async delete(actor: Actor, id: string): Promise<void> {
     const existing = await this.findVisible(actor, id, "tokens:revoke", "token.delete");
+    await this.requireCovers(actor, existing, "delete");
     await this.outbox.transaction(actor, async (tx, emit) => {
       await tx.binding.deleteMany({ where: { subject: `token:${id}` } });
       await tx.token.delete({ where: { id } });
@@ -274,6 +277,18 @@ export class TokenService {
     const batch = [...this.lastUsed];
     this.lastUsed.clear();
     for (const [id, at] of batch) await this.db.token.updateMany({ where: { id }, data: { lastUsedAt: new Date(at) } });
+  }
+
+  /**
+   * Managing a token (a new value, a new limit, revoking or deleting it) needs everything it
+   * holds: otherwise a token manager could take over, or lock out, a more powerful token.
+   */
+  private async requireCovers(actor: Actor, row: TokenRow, verb: string): Promise<void> {
+    const target = await this.principalOf(row);
+    const exceeds = target.grants.some((g) => [...g.capabilities].some((c) => !holds(actor.principal, c, g.realm === ALL_REALMS ? null : g.realm)));
+    if ((target.isAdmin && !actor.principal.isAdmin) || exceeds) {
+      throw errors.forbidden(`You cannot ${verb} a token that holds more than you do.`, "exceeds_issuer");
+    }
   }
 
   /** Token holders with tokens:read everywhere see all tokens; others only the ones they issued. */

@@ -124,6 +124,12 @@ for (const store of STORES) {
       const target = await createToken(s, {});
       const r = await s.request("POST", "/api/v1/bindings", { token: manager.token, body: { subject: target.subject, role: "secrets-writer", realm: a } });
       assertProblem(r, 403);
+      assertProblem(await s.request("POST", "/api/v1/bindings", { token: manager.token, body: { subject: manager.subject, role: "admin", realm: "*" } }), 403);
+      const roleName = `mine-${uid()}`;
+      assertProblem(await s.request("POST", "/api/v1/roles", { token: manager.token, body: { name: roleName, capabilities: ["admin"] } }), 403, "exceeds_issuer");
+      assert.equal((await s.request("POST", "/api/v1/roles", { token: manager.token, body: { name: roleName, capabilities: ["roles:read"] } })).status, 201);
+      assertProblem(await s.request("PATCH", `/api/v1/roles/${roleName}`, { token: manager.token, body: { capabilities: ["secrets:read"] } }), 403, "exceeds_issuer");
+      assert.deepEqual((await s.request("GET", `/api/v1/roles/${roleName}`)).body.capabilities, ["roles:read"]);
       assert.ok(!(await s.request("GET", "/api/v1/bindings")).body.items.some((x: { subject: string }) => x.subject === target.subject));
     });
 

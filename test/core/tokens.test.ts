@@ -18,6 +18,14 @@ for (const store of STORES) {
 
     const verify = (token: string | null) => s.request("GET", "/api/v1/auth/verify", { token });
 
+    it("prints a generated admin token once on first start", async () => {
+      const printed = [...s.stderr().matchAll(/Admin token \(shown once, store it now\): (\S+)/g)].map((m) => m[1]);
+      assert.deepEqual(printed, [s.adminToken]);
+      assert.match(s.adminToken, TOKEN_FORMAT);
+      const v = await verify(s.adminToken);
+      assert.deepEqual([v.body.token_info.name, v.body.token_info.is_admin, v.body.token_info.expires_at], ["bootstrap-admin", true, null]);
+    });
+
     it("creates a token whose value is shown once, in the arc_ format, and never again", async () => {
       const r = await s.request("POST", "/api/v1/auth/tokens", { body: { name: "ci", description: "for CI", capabilities: ["secrets:read"] } });
       assert.equal(r.status, 201, r.text);
@@ -176,12 +184,36 @@ for (const store of STORES) {
         assertProblem(r, 403, "exceeds_issuer");
       }
       assert.equal(await count(), before, "nothing was created");
+      const ghost = assertProblem(await s.request("POST", "/api/v1/auth/tokens", { body: { name: "ghost", realms: [`absent-${uid()}`] } }), 400);
+      assert.deepEqual(ghost.errors?.map((e) => e.field), ["realms"]);
+      assertNamesField(await s.request("POST", "/api/v1/auth/tokens", { body: { name: "none", realms: [] } }), "realms");
+      assert.equal(await count(), before, "nor by the refused realms");
 
       const ok = await createToken(s, { capabilities: ["secrets:read"], realms: [a] }, issuer.token);
       const v = await verify(ok.token);
       assert.deepEqual(v.body.permissions, [{ realm: a, capabilities: ["secrets:read"] }]);
       const noCreate = await createToken(s, { capabilities: ["secrets:read"] });
       assertProblem(await s.request("POST", "/api/v1/auth/tokens", { token: noCreate.token, body: { name: "x" } }), 403, "missing_capability");
+    });
+
+    it("rotating a token never hands a holder of tokens:create more than it holds", async () => {
+      const a = `rot-${uid()}`;
+      await createRealm(s, a);
+      const rotator = await createToken(s, { capabilities: ["tokens:create", "tokens:read"] });
+      const adminId = (await verify(s.adminToken)).body.token_info.id as string;
+      const strong = await createToken(s, { capabilities: ["secrets:read", "secrets:write"], realms: [a] });
+      const bound = await createToken(s, {});
+      assert.equal((await s.request("POST", "/api/v1/bindings", { body: { subject: bound.subject, role: "admin", realm: a } })).status, 201);
+      for (const id of [adminId, strong.id, bound.id]) {
+        const r = await s.request("POST", `/api/v1/auth/tokens/${id}/rotate`, { token: rotator.token });
+        assert.ok(r.status === 403 || r.status === 404, `rotate ${id}: ${r.status} ${r.text}`);
+        assert.equal(r.body?.token, undefined, "no new value handed out");
+      }
+      assert.equal((await verify(s.adminToken)).status, 200, "the admin token still works");
+      assert.equal((await verify(strong.token)).status, 200);
+      const own = await createToken(s, { capabilities: ["tokens:read"] }, rotator.token);
+      const rotated = await s.request("POST", `/api/v1/auth/tokens/${own.id}/rotate`, { token: rotator.token });
+      assert.equal(rotated.status, 200, `a token it could have created itself rotates: ${rotated.text}`);
     });
 
     it("accepts Bearer, Token and X-API-Key, and rejects a bad checksum without more", async () => {

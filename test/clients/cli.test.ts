@@ -24,7 +24,7 @@ describe("arcan CLI", () => {
   /** Runs the CLI; `stdin` is piped in when given. */
   const arcan = (args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? "", ...env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [BIN, ...args], { env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", ...env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

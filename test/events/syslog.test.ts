@@ -101,7 +101,9 @@ describe("syslog sink (sqlite)", () => {
     const socket = dgram.createSocket("udp4");
     socket.on("message", (m) => messages.push(m.toString("utf8")));
     await new Promise<void>((r) => socket.bind(0, "127.0.0.1", r));
-    cleanups.push(() => socket.close());
+    cleanups.push(() => {
+      socket.close();
+    });
     const server: TestServer = await startServer({ store: "sqlite", env: { ARCAN_AUDIT_SYSLOG_ADDRESS: `udp://127.0.0.1:${socket.address().port}` } });
     cleanups.push(() => server.cleanup());
     const res = await server.request("POST", "/api/v1/realms", { body: { name: "logs" } });

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     await services.syslog?.stop();
     await store.close();
     logger.info("stopped");
-    process.exit(0);
+    logger.flush(() => process.exit(0));
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -21,7 +21,7 @@ db.pragma("busy_timeout = 10000");
 const lastHash = db.prepare<[], { hash: string }>("SELECT hash FROM AuditRecord ORDER BY seq DESC LIMIT 1");
 const insert = db.prepare(
   `INSERT INTO AuditRecord (id, time, requestId, actor, action, realm, resource, outcome, status, capability, reason, ip, details, prevHash, hash)
-   VALUES (@id, @time, @requestId, @actor, @action, @realm, @resource, @outcome, @status, @capability, @reason, @ip, @details, @prevHash, @hash)`,
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 const append = db.transaction((rows: WireFields[]) => {
   let prev = lastHash.get()?.hash ?? GENESIS_HASH;
@@ -29,7 +29,8 @@ const append = db.transaction((rows: WireFields[]) => {
     const time = new Date(row.time);
     const hash = chainHash(prev, { ...row, time });
     // Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset.
-    insert.run({ ...row, time: time.toISOString().replace("Z", "+00:00"), prevHash: prev, hash });
+    const sqliteTime = time.toISOString().replace("Z", "+00:00");
+    insert.run(row.id, sqliteTime, row.requestId, row.actor, row.action, row.realm, row.resource, row.outcome, row.status, row.capability, row.reason, row.ip, row.details, prev, hash);
     prev = hash;
   }
 });

@@ -30,6 +30,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | voi
       ARCAN_CONSOLE_DEV: "false",
       ARCAN_BOOTSTRAP_TOKEN: E2E_ADMIN_TOKEN,
       ARCAN_LOG_LEVEL: "warn",
+      ARCAN_WEBHOOKS_ALLOW_PRIVATE_NETWORKS: "true",
     },
     stdio: ["ignore", "inherit", "pipe"],
   });

@@ -3,8 +3,9 @@
  * one transaction through `Outbox.transaction`, so an event exists exactly when the
  * change committed. Listeners (the dispatcher) are woken after the commit.
  */
-import { newId } from "../ids";
+import { randomUUID } from "node:crypto";
 import type { Db } from "../store/client";
+import { Prisma } from "../store/generated/sqlite/client";
 import type { DomainEvent, EventType } from "./types";
 
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -53,15 +54,28 @@ export class Outbox {
   }
 }
 
+/**
+ * One multi-row INSERT in plain SQL: Prisma's createMany cost about four times as much
+ * CPU here. The timestamp is ISO-8601 with an explicit offset, which is how Prisma stores
+ * DateTime on SQLite and which PostgreSQL reads as that UTC time.
+ */
 async function writeEvents(tx: Tx, source: EventSource, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.outboxEvent.createMany({
-    data: events.map((e) => ({
-      id: newId("evt"),
-      type: e.type,
-      realm: e.realm,
-      requestId: source.requestId,
-      data: JSON.stringify({ ...e.data, actor: source.principal.subject }),
-    })),
+  const createdAt = new Date().toISOString().replace("Z", "+00:00");
+  const rows = events.map((e) => {
+    const data = JSON.stringify({ ...e.data, actor: source.principal.subject });
+    return Prisma.sql`(${timeOrderedId("evt")}, ${e.type}, ${e.realm}, ${source.requestId}, ${data}, ${createdAt})`;
   });
+  await tx.$executeRaw`INSERT INTO "OutboxEvent" ("id", "type", "realm", "requestId", "data", "createdAt") VALUES ${Prisma.join(rows)}`;
+}
+
+/**
+ * An id that sorts by creation time: 12 hex digits of milliseconds, then 20 of a random
+ * UUID (74 random bits), the shape of newId. Rows with such keys are appended at the end
+ * of their indexes; random keys dirtied a different index page per row, and every dirty
+ * page is written at commit.
+ */
+export function timeOrderedId(prefix: "evt" | "att", ms = Date.now()): string {
+  // randomUUID draws from a cached pool; randomBytes asks the kernel on every call.
+  return `${prefix}_${ms.toString(16).padStart(12, "0")}${randomUUID().replaceAll("-", "").slice(12, 32)}`;
 }

@@ -3,6 +3,9 @@
  * events into deliveries, claims due deliveries, sends them and records each attempt.
  * It is woken right after a commit that wrote events in this process, and otherwise
  * polls, so work from other processes and retries that come due are picked up too.
+ * Every store step handles a batch (queue.ts); finished attempts are recorded together.
+ * At most `concurrency` attempts run at once, and at most `perEndpointConcurrency` to one
+ * endpoint, so a receiver that hangs until the timeout holds only its own share.
  */
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
@@ -81,6 +84,7 @@ export class WebhookDispatcher {
     this.unsubscribe = this.outbox.onCommit(() => this.wake());
     void this.openQueue()
       .then(async (queue) => {
+        if (this.stopped) return queue.close();
         this.queue = queue;
         // Claims left by a SQLite process that died are this store's only claims: free them.
         if (this.provider === "sqlite") await queue.releaseAllClaims();
@@ -147,6 +151,8 @@ export class WebhookDispatcher {
         const claimed = await queue.claimDue(this.limits(), lease);
         if (claimed.length > 0) await this.launch(claimed);
         if (fresh.events === FAN_OUT_BATCH || (capacity > 0 && claimed.length === capacity)) this.again = true;
+        // SQLite answers synchronously: let requests and finished attempts in between batches.
+        if (this.again) await new Promise((r) => setImmediate(r));
       } while (this.again && !this.stopped);
       const due = await this.queue!.nextDue();
       // At capacity, finishing attempts wake the loop; otherwise sleep until the next one is due.
@@ -188,9 +194,13 @@ export class WebhookDispatcher {
 
   private async flush(): Promise<void> {
     const batch = this.outcomes.splice(0);
+    if (!this.queue) {
+      // stop() gave up waiting: these attempts run again after their claims end (at-least-once).
+      this.flushing = null;
+      return;
+    }
     let recordedOk = false;
     try {
-      if (!this.queue) throw new Error("the delivery queue is closed");
       const recorded = await this.queue.record(batch, this.retryDelaysMs);
       recordedOk = true;
       for (const r of recorded) this.attempts.emit("attempt", r satisfies RecordedAttempt);

@@ -11,8 +11,8 @@
  * a Prisma call per row cost more than the HTTP attempt it recorded.
  */
 import { createHash } from "node:crypto";
+import { timeOrderedId } from "../events/outbox";
 import { matchesAny } from "../events/types";
-import { newId } from "../ids";
 
 export interface ClaimedDelivery {
   id: string;
@@ -92,12 +92,14 @@ export function eventBody(row: { type: string; createdAt: Date; requestId: strin
 }
 
 /**
- * The delivery id (the webhook-id header) of one event for one endpoint. Derived rather
- * than random, so an event fanned out again (a fan-out commit lost to a power cut after
- * its first attempt went out) keeps its webhook-id.
+ * The delivery id (the webhook-id header) of one event for one endpoint: ordered by the
+ * event's time like timeOrderedId (events/outbox.ts), and derived rather than random, so an event fanned out
+ * again (a fan-out commit lost to a power cut after its first attempt went out) keeps its
+ * webhook-id.
  */
-export function deliveryId(eventId: string, endpointId: string): string {
-  return `msg_${createHash("sha256").update(`${eventId}\n${endpointId}`).digest("hex").slice(0, 32)}`;
+export function deliveryId(eventId: string, endpointId: string, eventTime: Date): string {
+  const digest = createHash("sha256").update(`${eventId}\n${endpointId}`).digest("hex");
+  return `msg_${eventTime.getTime().toString(16).padStart(12, "0")}${digest.slice(0, 20)}`;
 }
 
 export interface OutboxRow {
@@ -140,7 +142,7 @@ export function planDeliveries(events: OutboxRow[], endpoints: { id: string; eve
         total++;
         taken.set(e.id, mine + 1);
       }
-      out.push({ id: deliveryId(ev.id, e.id), endpointId: e.id, eventId: ev.id, event: ev.type, payload, attempts: 0, claimed });
+      out.push({ id: deliveryId(ev.id, e.id, ev.createdAt), endpointId: e.id, eventId: ev.id, event: ev.type, payload, attempts: 0, claimed });
     }
   }
   return out;
@@ -158,7 +160,7 @@ export function nextState(o: AttemptOutcome, retryDelaysMs: readonly number[], n
   const state: DeliveryState = o.ok ? "delivered" : delay === undefined ? "dead" : "pending";
   const nextRetryAt = state === "pending" ? new Date(o.startedAt.getTime() + o.latencyMs + delay!) : null;
   return {
-    id: newId("att"),
+    id: timeOrderedId("att"),
     deliveryId: o.delivery.id,
     endpointId: o.delivery.endpointId,
     event: o.delivery.event,

@@ -35,6 +35,8 @@ type RawEvent = Omit<OutboxRow, "createdAt"> & { createdAt: string };
 export class SqliteDeliveryQueue implements DeliveryQueue {
   private readonly db: Database.Database;
   private readonly s;
+  /** Prepared once: better-sqlite3 prepares BEGIN and COMMIT for every transaction function it makes. */
+  private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -42,6 +44,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("foreign_keys = ON");
     const db = this.db;
+    this.transaction = db.transaction((work: () => unknown) => work());
     this.s = {
       anyNew: db.prepare<[], { seq: number }>(`SELECT seq FROM OutboxEvent WHERE fannedOut = 0 LIMIT 1`),
       newEvents: db.prepare<[number], RawEvent>(`SELECT seq, id, type, realm, requestId, data, createdAt FROM OutboxEvent WHERE fannedOut = 0 ORDER BY seq LIMIT ?`),
@@ -150,16 +153,11 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
 
   /** Runs `work` in one immediate transaction, retrying from a timer while the file is locked. */
   private async write<T>(work: () => T): Promise<T> {
-    const run = this.db.transaction(work);
     const giveUp = Date.now() + BUSY_GIVE_UP_MS;
     for (let i = 0; ; i++) {
       try {
-        const t0 = performance.now();
-        const r = run.immediate();
-        (globalThis as any).__q ??= { busy: 0, ms: 0, n: 0 }; (globalThis as any).__q.ms += performance.now() - t0; (globalThis as any).__q.n++;
-        return r;
+        return this.transaction.immediate(work) as T;
       } catch (err) {
-        (globalThis as any).__q ??= { busy: 0, ms: 0, n: 0 }; (globalThis as any).__q.busy++;
         if ((err as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > giveUp) throw err;
       }
       await new Promise((r) => setTimeout(r, BUSY_RETRY_MS[Math.min(i, BUSY_RETRY_MS.length - 1)]));

@@ -3,7 +3,7 @@
  * one transaction through `Outbox.transaction`, so an event exists exactly when the
  * change committed. Listeners (the dispatcher) are woken after the commit.
  */
-import { randomUUID } from "node:crypto";
+import { newId } from "../ids";
 import type { Db } from "../store/client";
 import { Prisma } from "../store/generated/sqlite/client";
 import type { DomainEvent, EventType } from "./types";
@@ -64,18 +64,8 @@ async function writeEvents(tx: Tx, source: EventSource, events: DomainEvent[]): 
   const createdAt = new Date().toISOString().replace("Z", "+00:00");
   const rows = events.map((e) => {
     const data = JSON.stringify({ ...e.data, actor: source.principal.subject });
-    return Prisma.sql`(${timeOrderedId("evt")}, ${e.type}, ${e.realm}, ${source.requestId}, ${data}, ${createdAt})`;
+    return Prisma.sql`(${newId("evt")}, ${e.type}, ${e.realm}, ${source.requestId}, ${data}, ${createdAt})`;
   });
   await tx.$executeRaw`INSERT INTO "OutboxEvent" ("id", "type", "realm", "requestId", "data", "createdAt") VALUES ${Prisma.join(rows)}`;
 }
 
-/**
- * An id that sorts by creation time: 12 hex digits of milliseconds, then 20 of a random
- * UUID (74 random bits), the shape of newId. Rows with such keys are appended at the end
- * of their indexes; random keys dirtied a different index page per row, and every dirty
- * page is written at commit.
- */
-export function timeOrderedId(prefix: "evt" | "att", ms = Date.now()): string {
-  // randomUUID draws from a cached pool; randomBytes asks the kernel on every call.
-  return `${prefix}_${ms.toString(16).padStart(12, "0")}${randomUUID().replaceAll("-", "").slice(12, 32)}`;
-}

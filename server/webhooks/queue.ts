@@ -11,7 +11,7 @@
  * a Prisma call per row cost more than the HTTP attempt it recorded.
  */
 import { createHash } from "node:crypto";
-import { timeOrderedId } from "../events/outbox";
+import { newId } from "../ids";
 import { matchesAny } from "../events/types";
 
 export interface ClaimedDelivery {
@@ -93,7 +93,7 @@ export function eventBody(row: { type: string; createdAt: Date; requestId: strin
 
 /**
  * The delivery id (the webhook-id header) of one event for one endpoint: ordered by the
- * event's time like timeOrderedId (events/outbox.ts), and derived rather than random, so an event fanned out
+ * event's time like newId (ids.ts), and derived rather than random, so an event fanned out
  * again (a fan-out commit lost to a power cut after its first attempt went out) keeps its
  * webhook-id.
  */
@@ -160,7 +160,7 @@ export function nextState(o: AttemptOutcome, retryDelaysMs: readonly number[], n
   const state: DeliveryState = o.ok ? "delivered" : delay === undefined ? "dead" : "pending";
   const nextRetryAt = state === "pending" ? new Date(o.startedAt.getTime() + o.latencyMs + delay!) : null;
   return {
-    id: timeOrderedId("att"),
+    id: newId("att"),
     deliveryId: o.delivery.id,
     endpointId: o.delivery.endpointId,
     event: o.delivery.event,

@@ -5,7 +5,6 @@
  *   → response, with the logging/metrics observer around all of it.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "pino";
 import { z } from "zod";
 import { AppError, toAppError } from "../errors";
 import { newRequestId } from "../ids";
@@ -26,23 +25,27 @@ export type RestHandler = (req: IncomingMessage, res: ServerResponse) => Promise
 export function createRestApp(services: Services): RestHandler {
   const router = new Router<AnyRoute>(allRoutes);
   const { config, logger, metrics } = services;
+  const observe = requestObserver(metrics);
 
   return async function handle(req, res) {
     const started = process.hrtime.bigint();
     const given = req.headers["x-request-id"];
     const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : newRequestId();
     res.setHeader("X-Request-Id", requestId);
-    const url = new URL(req.url ?? "/", "https://arcan.invalid");
+    const rawUrl = req.url ?? "/";
+    const queryStart = rawUrl.indexOf("?");
+    const pathname = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
+    const search = queryStart < 0 ? null : new URLSearchParams(rawUrl.slice(queryStart + 1));
     const method = req.method ?? "GET";
     let routeLabel = "unmatched";
     let principal: Principal | null = null;
     try {
-      const { route, params } = router.match(method, url.pathname);
+      const { route, params } = router.match(method, pathname);
       routeLabel = route.path;
-      const credential = extractCredential(req, url, config.auth.query_param_token);
+      const credential = extractCredential(req, search, config.auth.query_param_token);
       if (route.public) {
         applyRateLimit(res, services.rateLimiter.check(`ip:${clientIp(req)}`, config.rate_limit.per_ip));
-        const reply = await route.handle({ params: parse(route.params, params, "path"), query: parse(route.query, query(url), "query"), services, req, requestId, credential });
+        const reply = await route.handle({ params: parse(route.params, params, "path"), query: parse(route.query, query(search), "query"), services, req, requestId, credential });
         return respond(res, route, reply);
       }
       const auth = credential ? await services.tokens.authenticate(credential) : null;
@@ -54,7 +57,7 @@ export function createRestApp(services: Services): RestHandler {
       applyRateLimit(res, services.rateLimiter.check(`tok:${principal.id}`, principal.rateLimit ?? config.rate_limit.per_token));
       const input = {
         params: parse(route.params, params, "path"),
-        query: parse(route.query, query(url), "query"),
+        query: parse(route.query, query(search), "query"),
         body: route.body ? parse(route.body, await readJsonBody(req), "body") : hasBody(req) ? await rejectBody(req) : undefined,
       };
       const actor: Actor = { principal, requestId, ip: clientIp(req), via: "rest" };
@@ -67,9 +70,13 @@ export function createRestApp(services: Services): RestHandler {
       else res.destroy();
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpRequests.inc({ route: routeLabel, method, status: res.statusCode });
-      metrics.httpDuration.observe({ route: routeLabel, method }, seconds);
-      logRequest(logger, { requestId, method, url: scrubUrl(req.url ?? "/"), status: res.statusCode, ms: Math.round(seconds * 1e5) / 100, subject: principal?.subject });
+      observe(routeLabel, method, res.statusCode, seconds);
+      const status = res.statusCode;
+      if (status >= 500 || logger.isLevelEnabled("info")) {
+        const fields = { requestId, method, url: scrubUrl(rawUrl), status, ms: Math.round(seconds * 1e5) / 100, subject: principal?.subject };
+        if (status >= 500) logger.error(fields, "request");
+        else logger.info(fields, "request");
+      }
     }
   };
 }
@@ -113,9 +120,9 @@ function unauthenticated(reason: "missing" | "invalid" | "expired" | "revoked"):
   return new AppError("unauthenticated", detail, { code: reason === "missing" ? "token_missing" : `token_${reason}`, headers: { "WWW-Authenticate": 'Bearer realm="arcan"' } });
 }
 
-function query(url: URL): Record<string, string> {
+function query(search: URLSearchParams | null): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) if (k !== "p") out[k] = v;
+  if (search) for (const [k, v] of search) if (k !== "p") out[k] = v;
   return out;
 }
 
@@ -147,8 +154,18 @@ function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message.split("\n")[0]}` : String(err);
 }
 
-function logRequest(logger: Logger, fields: Record<string, unknown>): void {
-  const status = fields.status as number;
-  if (status >= 500) logger.error(fields, "request");
-  else logger.info(fields, "request");
+/** Request metrics through cached label children: resolving labels per request costs more than counting. */
+function requestObserver(metrics: Services["metrics"]) {
+  const counters = new Map<string, ReturnType<typeof metrics.httpRequests.labels>>();
+  const histograms = new Map<string, ReturnType<typeof metrics.httpDuration.labels>>();
+  return (route: string, method: string, status: number, seconds: number) => {
+    const key = `${method} ${route}`;
+    let histogram = histograms.get(key);
+    if (!histogram) histograms.set(key, (histogram = metrics.httpDuration.labels(route, method)));
+    histogram.observe(seconds);
+    const counterKey = `${key} ${status}`;
+    let counter = counters.get(counterKey);
+    if (!counter) counters.set(counterKey, (counter = metrics.httpRequests.labels(route, method, String(status))));
+    counter.inc();
+  };
 }

@@ -10,6 +10,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { startServer, type Reply, type TestServer } from "./server";
+import type { AuditRecordView } from "../../server/audit/service";
 
 export type StoreKind = "sqlite" | "postgres";
 
@@ -92,21 +93,8 @@ export async function allAudit(s: TestServer, query = ""): Promise<AuditRecord[]
   return out;
 }
 
-export interface AuditRecord {
-  id: string;
-  seq: number;
-  time: string;
-  request_id: string;
-  actor: string;
-  action: string;
-  realm: string | null;
-  resource: string | null;
-  outcome: string;
-  status: number;
-  capability: string | null;
-  reason: string | null;
-  details: Record<string, unknown>;
-}
+/** An audit record as the API returns it. */
+export type AuditRecord = AuditRecordView;
 
 /** Direct SQL access to the server's store, as an operator (or an attacker) would have. */
 export interface RawStore {

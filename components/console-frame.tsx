@@ -1,5 +1,6 @@
 "use client";
 /** The page frame: sidebar navigation, who is signed in, theme toggle, sign-out. The sign-in page gets no frame. */
+import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import type { IdentitySummary } from "@/server/console/current";
@@ -25,6 +26,9 @@ export function ConsoleFrame({ identity, children }: { identity: IdentitySummary
             <span className="text-lg font-semibold tracking-tight">Arcan</span>
           </div>
           <Nav />
+          <Link href="/api-reference" className="mt-auto px-3 text-xs text-muted hover:text-fg">
+            API reference
+          </Link>
         </aside>
         <div className="flex min-w-0 flex-1 flex-col">
           <header className="flex items-center justify-end gap-3 border-b border-line px-6 py-3">

@@ -176,7 +176,12 @@ function Block({ title, children }: { title: string; children: ReactNode }) {
 }
 
 function SchemaView({ schema }: { schema: Json }) {
-  return <pre className="mt-1 max-h-96 overflow-auto rounded bg-raised p-2 text-xs">{JSON.stringify(schema, null, 2)}</pre>;
+  // Focusable, so a keyboard can scroll a long schema (axe: scrollable-region-focusable).
+  return (
+    <pre tabIndex={0} className="mt-1 max-h-96 overflow-auto rounded bg-raised p-2 text-xs">
+      {JSON.stringify(schema, null, 2)}
+    </pre>
+  );
 }
 
 function refName(ref: unknown): string | null {

@@ -26,7 +26,6 @@ if (hasTaskset) spawnSync("taskset", ["-cp", "1", String(process.pid)]);
 /** CPU seconds a process has used (all threads), from /proc: steadier than req/s on a busy machine. */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  if (process.env.BENCH_VERBOSE) console.log(`pid ${pid} utime ${fields[11]} stime ${fields[12]}`);
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 

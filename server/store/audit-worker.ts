@@ -15,7 +15,7 @@ export type WorkerReply = { id: number; ok: true } | { id: number; ok: false; er
 
 const db = new Database((workerData as { file: string }).file);
 db.pragma("journal_mode = WAL");
-db.pragma(process.env.EXP_SYNC ?? "synchronous = FULL");
+db.pragma("synchronous = FULL");
 db.pragma("busy_timeout = 10000");
 
 const lastHash = db.prepare<[], { hash: string }>("SELECT hash FROM AuditRecord ORDER BY seq DESC LIMIT 1");

@@ -17,6 +17,8 @@ const db = new Database((workerData as { file: string }).file);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = FULL");
 db.pragma("busy_timeout = 10000");
+// Asserted, not assumed: every audit commit must reach the disk before its request is answered.
+if (db.pragma("synchronous", { simple: true }) !== 2) throw new Error("audit connection: PRAGMA synchronous did not stay FULL");
 
 const lastHash = db.prepare<[], { hash: string }>("SELECT hash FROM AuditRecord ORDER BY seq DESC LIMIT 1");
 const insert = db.prepare(

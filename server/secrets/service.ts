@@ -31,6 +31,9 @@ export interface SecretVersionMeta {
   current: boolean;
 }
 
+/** Raised inside the write transaction when another writer moved the current version first. */
+class LostRace extends Error {}
+
 const aad = (key: string, version: number) => `secret:${key}:${version}`;
 
 export class SecretService {
@@ -114,15 +117,19 @@ export class SecretService {
           meta = { key, version: 1, created_at: row.createdAt.toISOString(), updated_at: row.updatedAt.toISOString() };
         } else {
           const won = await scoped.secrets.addVersion(existing.id, current, { ciphertext, keyVersion, createdBy });
-          if (!won) throw new Error("current version moved");
+          if (!won) throw new LostRace();
           meta = { key, version: next, created_at: existing.createdAt.toISOString(), updated_at: new Date().toISOString() };
         }
         emit("secret.set", { realm: realm.name, data: { key, version: meta.version } });
         return meta;
       });
     } catch (err) {
-      // Another writer got there first (duplicate key or version bump); nothing was written.
-      throw new AppError("conflict", "The secret was changed by another request at the same time; try again.", { code: "write_conflict", cause: err });
+      // Another writer got there first (version bump, or the same new key); nothing was written.
+      const duplicateKey = (err as { code?: unknown }).code === "P2002";
+      if (err instanceof LostRace || duplicateKey) {
+        throw new AppError("conflict", "The secret was changed by another request at the same time; try again.", { code: "write_conflict", cause: err });
+      }
+      throw err;
     }
   }
 }

@@ -2,7 +2,7 @@
 /** Binds a role to a subject in one realm or in every realm (used by the Roles and Users pages). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { errorMessage, fieldIssues } from "./errors";
+import { showFormError } from "./errors";
 import { useToast } from "./toast";
 import { useTRPC } from "./trpc";
 import { Button, SelectField, TextField } from "./ui";
@@ -27,10 +27,7 @@ export function BindRoleForm({ subject: fixedSubject, onBound }: { subject?: str
         void queryClient.invalidateQueries({ queryKey: trpc.bindings.list.queryKey() });
         onBound?.();
       },
-      onError: (err) => {
-        setIssues(fieldIssues(err));
-        toast.error(errorMessage(err));
-      },
+      onError: showFormError(toast, setIssues),
     }),
   );
   const onSubmit = (e: FormEvent) => {

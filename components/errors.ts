@@ -28,3 +28,11 @@ export function fieldIssues(err: unknown): Record<string, string> {
   for (const issue of (err.data as ErrorData)?.issues ?? []) if (!(issue.field in out)) out[issue.field] = issue.message;
   return out;
 }
+
+/** `onError` for a form's mutation: field issues go under their fields, the message into a toast. */
+export function showFormError(toast: { error: (message: string) => void }, setIssues: (issues: Record<string, string>) => void) {
+  return (err: unknown) => {
+    setIssues(fieldIssues(err));
+    toast.error(errorMessage(err));
+  };
+}

@@ -5,7 +5,7 @@ import type { Capability } from "@/server/rbac/capabilities";
 import { BindRoleForm } from "../bind-role-form";
 import { CapabilityPicker, useCapabilities } from "../capability-picker";
 import { ConfirmDialog } from "../confirm";
-import { errorMessage, fieldIssues } from "../errors";
+import { errorMessage, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
@@ -141,10 +141,7 @@ function CreateRole() {
         setCapabilities([]);
         void queryClient.invalidateQueries({ queryKey: trpc.roles.list.queryKey() });
       },
-      onError: (err) => {
-        setIssues(fieldIssues(err));
-        toast.error(errorMessage(err));
-      },
+      onError: showFormError(toast, setIssues),
     }),
   );
   const onSubmit = (e: FormEvent) => {

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { ConfirmDialog } from "../confirm";
-import { errorMessage, fieldIssues } from "../errors";
+import { errorMessage, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
@@ -190,10 +190,7 @@ function WriteSecret({ realm, editing, onDone, onCancel }: { realm: string; edit
         setValue("");
         onDone(s.key);
       },
-      onError: (err) => {
-        setIssues(fieldIssues(err));
-        toast.error(errorMessage(err));
-      },
+      onError: showFormError(toast, setIssues),
     }),
   );
   const onSubmit = (e: FormEvent) => {

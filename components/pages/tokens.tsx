@@ -5,7 +5,7 @@ import type { Capability } from "@/server/rbac/capabilities";
 import { CapabilityPicker } from "../capability-picker";
 import { ConfirmDialog } from "../confirm";
 import { CopyButton } from "../copy-button";
-import { errorMessage, fieldIssues } from "../errors";
+import { errorMessage, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, formatDay, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
@@ -165,10 +165,7 @@ function CreateToken({ onCreated }: { onCreated: (name: string, value: string) =
         setCapabilities([]);
         onCreated(t.name, t.token);
       },
-      onError: (err) => {
-        setIssues(fieldIssues(err));
-        toast.error(errorMessage(err));
-      },
+      onError: showFormError(toast, setIssues),
     }),
   );
   const onSubmit = (e: FormEvent) => {

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { BindRoleForm } from "../bind-role-form";
 import { ConfirmDialog } from "../confirm";
-import { errorMessage, fieldIssues } from "../errors";
+import { errorMessage, fieldIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
@@ -117,10 +117,7 @@ function CreateUser() {
         setPassword("");
         void queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
       },
-      onError: (err) => {
-        setIssues(fieldIssues(err));
-        toast.error(errorMessage(err));
-      },
+      onError: showFormError(toast, setIssues),
     }),
   );
   const onSubmit = (e: FormEvent) => {

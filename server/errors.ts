@@ -81,8 +81,6 @@ export const errors = {
   forbidden: (detail: string, code = "forbidden") => new AppError("forbidden", detail, { code }),
   notFound: (what: string, code = "not_found") => new AppError("not_found", `${what} was not found.`, { code }),
   conflict: (detail: string, code = "conflict") => new AppError("conflict", detail, { code }),
-  unavailable: (detail: string, cause?: unknown) =>
-    new AppError("unavailable", detail, { code: "not_ready", cause }),
 };
 
 /** Anything that is not an AppError becomes a generic 500 that reveals nothing. */

@@ -40,3 +40,14 @@ export function chainHash(prevHash: string, r: ChainFields): string {
   ]);
   return createHash("sha256").update(prevHash).update("\n").update(canonical).digest("hex");
 }
+
+/** Links a batch of records onto the chain after `lastHash` (null: the chain is empty), in order. */
+export function linkRecords<T extends ChainFields>(lastHash: string | null, records: readonly T[]): (T & { prevHash: string; hash: string })[] {
+  let prev = lastHash ?? GENESIS_HASH;
+  return records.map((r) => {
+    const hash = chainHash(prev, r);
+    const linked = { ...r, prevHash: prev, hash };
+    prev = hash;
+    return linked;
+  });
+}

@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { AppError } from "../errors";
 import { newId } from "../ids";
 import type { Store } from "../store/client";
-import { chainHash, GENESIS_HASH, type ChainFields } from "./chain";
+import { linkRecords, type ChainFields } from "./chain";
 
 export type AuditOutcome = "success" | "denied" | "failure";
 
@@ -118,13 +118,7 @@ export class AuditWriter {
       // executeRaw: the lock function returns void, which $queryRaw cannot deserialize.
       if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${PG_CHAIN_LOCK})`);
       const last = await tx.auditRecord.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
-      let prev = last?.hash ?? GENESIS_HASH;
-      const rows = fields.map((f) => {
-        const hash = chainHash(prev, f);
-        const row = { ...f, prevHash: prev, hash };
-        prev = hash;
-        return row;
-      });
+      const rows = linkRecords(last?.hash ?? null, fields);
       await tx.auditRecord.createMany({ data: rows });
     });
   }

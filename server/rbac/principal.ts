@@ -48,19 +48,6 @@ export function canSee(principal: Principal, realm: string): boolean {
   return principal.grants.some((g) => (g.realm === ALL_REALMS || g.realm === realm) && g.capabilities.size > 0);
 }
 
-export function seesAllRealms(principal: Principal): boolean {
-  return principal.isAdmin || principal.grants.some((g) => g.realm === ALL_REALMS && g.capabilities.size > 0);
-}
-
-/** Every capability the principal holds in a realm (or across all realms with ALL_REALMS). */
-export function capabilitiesIn(principal: Principal, realm: string): Set<Capability> {
-  const out = new Set<Capability>();
-  for (const grant of principal.grants) {
-    if (grant.realm === ALL_REALMS || grant.realm === realm) for (const c of grant.capabilities) out.add(c);
-  }
-  return out;
-}
-
 export const SYSTEM_PRINCIPAL: Principal = {
   subject: "system",
   kind: "token",

@@ -6,7 +6,7 @@
  */
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
-import { chainHash, GENESIS_HASH, type ChainFields } from "../audit/chain";
+import { linkRecords, type ChainFields } from "../audit/chain";
 
 export type WireFields = Omit<ChainFields, "time"> & { time: string };
 /** `rows` is a JSON array of WireFields. */
@@ -26,14 +26,11 @@ const insert = db.prepare(
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 const append = db.transaction((rows: WireFields[]) => {
-  let prev = lastHash.get()?.hash ?? GENESIS_HASH;
-  for (const row of rows) {
-    const time = new Date(row.time);
-    const hash = chainHash(prev, { ...row, time });
+  const linked = linkRecords(lastHash.get()?.hash ?? null, rows.map((row) => ({ ...row, time: new Date(row.time) })));
+  for (const r of linked) {
     // Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset.
-    const sqliteTime = time.toISOString().replace("Z", "+00:00");
-    insert.run(row.id, sqliteTime, row.requestId, row.actor, row.action, row.realm, row.resource, row.outcome, row.status, row.capability, row.reason, row.ip, row.details, prev, hash);
-    prev = hash;
+    const sqliteTime = r.time.toISOString().replace("Z", "+00:00");
+    insert.run(r.id, sqliteTime, r.requestId, r.actor, r.action, r.realm, r.resource, r.outcome, r.status, r.capability, r.reason, r.ip, r.details, r.prevHash, r.hash);
   }
 });
 

@@ -57,10 +57,6 @@ class SecretRows {
     });
   }
 
-  count() {
-    return this.db.secret.count({ where: { realmId: this.realmId } });
-  }
-
   find(key: string) {
     return this.db.secret.findUnique({ where: { realmId_key: { realmId: this.realmId, key } } });
   }
@@ -114,26 +110,13 @@ class SecretRows {
   }
 }
 
-class BindingRows {
-  constructor(
-    private readonly db: Db | Tx,
-    private readonly realmId: string,
-  ) {}
-
-  list() {
-    return this.db.binding.findMany({ where: { realmId: this.realmId }, include: { role: true } });
-  }
-}
-
 export class RealmStore {
   readonly keys: RealmKeyRows;
   readonly secrets: SecretRows;
-  readonly bindings: BindingRows;
 
   constructor(db: Db | Tx, realm: ResolvedRealm, fast: FastPath | null = null) {
     this.keys = new RealmKeyRows(db, realm.id);
     this.secrets = new SecretRows(db, realm.id, fast);
-    this.bindings = new BindingRows(db, realm.id);
   }
 }
 

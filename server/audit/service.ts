@@ -80,7 +80,7 @@ export class AuditService {
     const everywhere = holds(actor.principal, "audit:read", null);
     // Readers of every realm may filter by any name, including realms deleted since.
     if (q.realm && !everywhere) await this.access.requireRealm(actor, "audit:read", q.realm, "audit.search");
-    else if (everywhere || !this.access.holdsAnywhere(actor, "audit:read")) await this.access.require(actor, "audit:read", "audit.search");
+    else await this.access.requireSomewhere(actor, "audit:read", "audit.search");
     const readable = everywhere || q.realm ? null : actor.principal.grants.filter((g) => holds(actor.principal, "audit:read", g.realm)).map((g) => g.realm);
     const rows = await this.db.auditRecord.findMany({
       where: {

@@ -29,9 +29,16 @@ export class AccessGuard {
     throw errors.forbidden(`This request needs the capability "${capability}".`, "missing_capability");
   }
 
-  /** Whether the actor holds a capability anywhere, without recording a decision (for filtering lists). */
-  holdsAnywhere(actor: Actor, capability: Capability): boolean {
-    return actor.principal.isAdmin || actor.principal.grants.some((g) => g.capabilities.has(capability) || g.capabilities.has("admin"));
+  /**
+   * For reads that span realms (lists, searches): true when the actor holds the capability
+   * in every realm (an allow is recorded), false when only in some (the caller narrows to
+   * those); holding it nowhere is a deny.
+   */
+  async requireSomewhere(actor: Actor, capability: Capability, action: string): Promise<boolean> {
+    const somewhere = actor.principal.isAdmin || actor.principal.grants.some((g) => g.capabilities.has(capability) || g.capabilities.has("admin"));
+    if (somewhere && !holds(actor.principal, capability, null)) return false;
+    await this.require(actor, capability, action);
+    return true;
   }
 
   async requireRealm(actor: Actor, capability: Capability, realmName: string, action: string): Promise<ResolvedRealm> {

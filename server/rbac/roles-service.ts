@@ -172,7 +172,7 @@ export class RoleService {
   }
 
   private async requireRead(actor: Actor, action: string) {
-    if (!this.access.holdsAnywhere(actor, "roles:read")) await this.access.require(actor, "roles:read", action);
+    await this.access.requireSomewhere(actor, "roles:read", action);
   }
 
   private requireHoldsAll(actor: Actor, capabilities: Capability[], realm: string) {

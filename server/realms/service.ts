@@ -34,7 +34,7 @@ export class RealmService {
   ) {}
 
   async list(actor: Actor): Promise<RealmView[]> {
-    if (!this.access.holdsAnywhere(actor, "realms:read")) await this.access.require(actor, "realms:read", "realm.list");
+    await this.access.requireSomewhere(actor, "realms:read", "realm.list");
     const rows = await this.db.realm.findMany({ orderBy: { name: "asc" } });
     const visible = rows.filter((r) => holds(actor.principal, "realms:read", r.name));
     await auditSuccess(this.audit, actor, "realm.list", { details: { count: visible.length } });

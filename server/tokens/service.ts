@@ -293,19 +293,11 @@ export class TokenService {
 
   /** Token holders with tokens:read everywhere see all tokens; others only the ones they issued. */
   private async readScope(actor: Actor, action: string): Promise<{ createdBy?: string }> {
-    if (holds(actor.principal, "tokens:read", null)) {
-      await this.access.require(actor, "tokens:read", action);
-      return {};
-    }
-    if (this.access.holdsAnywhere(actor, "tokens:read")) return { createdBy: actor.principal.subject };
-    await this.access.require(actor, "tokens:read", action);
-    return {};
+    return (await this.access.requireSomewhere(actor, "tokens:read", action)) ? {} : { createdBy: actor.principal.subject };
   }
 
   private async findVisible(actor: Actor, id: string, capability: Capability, action: string): Promise<TokenRow> {
-    const everywhere = holds(actor.principal, capability, null);
-    if (everywhere) await this.access.require(actor, capability, action);
-    else if (!this.access.holdsAnywhere(actor, capability)) await this.access.require(actor, capability, action);
+    const everywhere = await this.access.requireSomewhere(actor, capability, action);
     const row = await this.db.token.findUnique({ where: { id } });
     if (!row || (!everywhere && row.createdBy !== actor.principal.subject)) throw errors.notFound(`Token "${id}"`, "token_not_found");
     return row;

@@ -7,25 +7,14 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useMemo, useState } from "react";
+import type { LogEntry } from "@/server/webhooks/views";
 import { errorMessage } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, ROW, SelectField, Table, TD, TD_TIME } from "../ui";
 
-interface Entry {
-  id: string;
-  delivery_id: string;
-  endpoint_id: string;
-  endpoint_url: string;
-  event: string;
-  state: "pending" | "delivered" | "dead";
-  attempt: number;
-  started_at: string;
-  status_code: number | null;
-  latency_ms: number;
-  error: string | null;
-  next_retry_at: string | null;
-}
+/** A log row as the server sends it (type only: no server code reaches the browser). */
+type Entry = LogEntry;
 
 type StateFilter = "" | Entry["state"];
 const MAX_ROWS = 200;

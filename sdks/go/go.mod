@@ -1,0 +1,3 @@
+module github.com/getarcan/arcan-go
+
+go 1.19

@@ -90,22 +90,22 @@ func hasStatus(err error, status int) bool {
 	return ok && s == status
 }
 
-// IsNotFound: 404, an unknown resource or a realm the caller may not see.
+// IsNotFound reports whether err is an *Error for 404, an unknown resource or a realm the caller may not see.
 func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 
-// IsUnauthorized: 401, no token, or an invalid, expired or revoked one.
+// IsUnauthorized reports whether err is an *Error for 401, no token, or an invalid, expired or revoked one.
 func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
 
-// IsForbidden: 403, the token lacks the capability.
+// IsForbidden reports whether err is an *Error for 403, the token lacks the capability.
 func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 
-// IsConflict: 409, a duplicate name or a failed check-and-set.
+// IsConflict reports whether err is an *Error for 409, a duplicate name or a failed check-and-set.
 func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
 
-// IsRateLimited: 429; the *Error's RetryAfter says how long to wait.
+// IsRateLimited reports whether err is an *Error for 429; its RetryAfter says how long to wait.
 func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
 
-// IsConnectionFailed: the server could not be reached (DNS, TCP, TLS).
+// IsConnectionFailed reports whether the server could not be reached (DNS, TCP, TLS).
 func IsConnectionFailed(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Code == "connection_failed"

@@ -282,6 +282,7 @@ class PyWriter {
       "",
       "from dataclasses import dataclass",
       "from typing import Any, Dict, List, Literal, Optional",
+      ...(skipped.length ? ["", `from ._contract_types import ${skipped.join(", ")}`] : []),
     ];
     return `${header.join("\n")}\n\n\n${this.out.join("\n\n\n")}\n`;
   }

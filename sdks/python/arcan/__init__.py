@@ -1,0 +1,39 @@
+"""The Arcan Python SDK: a thin client of Arcan's REST API, standard library only.
+
+    client = ArcanClient(url="https://arcan.example.com", token="arc_xxx")
+    secret = client.kv.get("DATABASE_URL", realm="myapp")
+    creds = client.lease.create("postgres", "readonly", ttl="1h")
+
+Request and response types are generated from Arcan's OpenAPI document (``_types.py``).
+"""
+
+from ._client import ArcanClient
+from ._contract_types import Decision, Lease, LeaseInfo, TokenExchangeResponse
+from ._errors import ArcanError
+from ._resources import TOKEN_TYPE_ACCESS_TOKEN, TOKEN_TYPE_AGENT_CREDENTIAL, TOKEN_TYPE_ID_TOKEN, TOKEN_TYPE_JWT
+from ._transport import VERSION as __version__
+from ._types import Problem, Realm, Secret, SecretList, SecretMetadata, SecretVersion, Token, TokenList, TokenVerification, TokenWithValue
+
+__all__ = [
+    "ArcanClient",
+    "ArcanError",
+    "Decision",
+    "Lease",
+    "LeaseInfo",
+    "Problem",
+    "Realm",
+    "Secret",
+    "SecretList",
+    "SecretMetadata",
+    "SecretVersion",
+    "Token",
+    "TokenExchangeResponse",
+    "TokenList",
+    "TokenVerification",
+    "TokenWithValue",
+    "TOKEN_TYPE_ACCESS_TOKEN",
+    "TOKEN_TYPE_AGENT_CREDENTIAL",
+    "TOKEN_TYPE_ID_TOKEN",
+    "TOKEN_TYPE_JWT",
+    "__version__",
+]

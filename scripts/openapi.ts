@@ -1,8 +1,9 @@
 // Writes the OpenAPI document and the SDK's generated types from the REST route table,
 // without starting a server:
 //
-//   npx tsx scripts/openapi.ts          writes openapi.json and sdk/src/generated/api.ts
-//   npx tsx scripts/openapi.ts --check  exits 1 when either committed file is out of date
+//   npx tsx scripts/openapi.ts          writes openapi.json, sdk/src/generated/api.ts and the
+//                                       Go/Python SDK types (scripts/sdk-generate.ts)
+//   npx tsx scripts/openapi.ts --check  exits 1 when a committed file is out of date
 //
 // Both files are committed so reviewers see every API change as a diff, and so the SDK
 // type-checks and builds from a fresh clone without running this script.
@@ -13,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import { buildOpenApi } from "../server/rest/openapi";
 import { allRoutes } from "../server/rest/routes/index";
+import { sdkOutputs } from "./sdk-generate";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const OPENAPI_FILE = path.join(ROOT, "openapi.json");
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   const outputs: [string, string][] = [
     [OPENAPI_FILE, document],
     [SDK_TYPES_FILE, await sdkTypesText(document)],
+    ...sdkOutputs(document),
   ];
   let stale = 0;
   for (const [file, text] of outputs) {

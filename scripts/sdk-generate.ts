@@ -146,7 +146,7 @@ function gofmt(source: string): string {
     return execFileSync("gofmt", [], { input: source, encoding: "utf8" });
   } catch (err) {
     const reason = (err as { code?: string }).code === "ENOENT" ? "gofmt is not installed (apt-get install golang-go)" : String((err as { stderr?: string }).stderr ?? err);
-    throw new Error(`sdk-generate: ${reason}`);
+    throw new Error(`sdk-generate: ${reason}`, { cause: err });
   }
 }
 
@@ -300,7 +300,7 @@ function schemasOf(documentText: string): Record<string, Schema> {
 
 /** Type names declared in a hand-written file (`type X` in Go, `class X` in Python). */
 export function handWrittenNames(file: string, pattern: RegExp): string[] {
-  let text = "";
+  let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch {

@@ -4,11 +4,11 @@
 //
 //   node --import tsx test/helpers/launch.ts      (ARCAN_TEST_STORE=postgres for PostgreSQL)
 import path from "node:path";
+import { SUITE_SERVER_ENV } from "../sdks/suite";
 import { startServer } from "./server";
 
 const store = process.env.ARCAN_TEST_STORE === "postgres" ? "postgres" : "sqlite";
-// High global limits: the suites make many requests; the 429 tests use a token's own rate_limit.
-const server = await startServer({ store, env: { ARCAN_RATE_LIMIT_PER_IP: "1000000", ARCAN_RATE_LIMIT_PER_TOKEN: "1000000" } });
+const server = await startServer({ store, env: SUITE_SERVER_ENV });
 
 let stopping = false;
 async function stop(): Promise<void> {

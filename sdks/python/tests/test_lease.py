@@ -61,9 +61,9 @@ class LeaseTest(ServerTestCase):
         self.problem(404, None, c.lease.create, "postgres", "no-such-role", realm=realm)
         self.problem(404, None, c.lease.get, creds.lease_id, realm=new_realm(c, "elsewhere"))
 
+    # Seed 000, Pattern B, unchanged apart from the URL and the token (ARCAN_REALM gives
+    # lease.create its realm; SSL_CERT_FILE trusts the server's certificate).
     def test_the_seed_snippet(self) -> None:
-        """Seed 000, Pattern B, unchanged apart from the URL and the token (ARCAN_REALM gives
-        lease.create its realm; SSL_CERT_FILE trusts the server's certificate)."""
         s, admin = server(), client()
         try:
             admin.realms.get("myapp")

@@ -33,7 +33,7 @@ class Lease(_Encodable):
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "Lease":
-        return cls(d["lease_id"], d["engine"], d["role"], d.get("credentials") or {}, d["expires_at"], bool(d.get("renewable")), d.get("issued_at"), list(d.get("warnings") or []))
+        return cls(d["lease_id"], d.get("engine", ""), d.get("role", ""), d.get("credentials") or {}, d.get("expires_at", ""), bool(d.get("renewable")), d.get("issued_at"), list(d.get("warnings") or []))
 
 
 @dataclass
@@ -53,7 +53,7 @@ class LeaseInfo(_Encodable):
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "LeaseInfo":
-        return cls(d["lease_id"], d["engine"], d["role"], d.get("state", "active"), d["expires_at"], d.get("issued_at"), d.get("renewed_at"), int(d.get("revoke_attempts") or 0), d.get("last_error"))
+        return cls(d["lease_id"], d.get("engine", ""), d.get("role", ""), d.get("state", ""), d.get("expires_at", ""), d.get("issued_at"), d.get("renewed_at"), int(d.get("revoke_attempts") or 0), d.get("last_error"))
 
 
 @dataclass
@@ -71,7 +71,7 @@ class Decision(_Encodable):
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "Decision":
-        return cls(d["decision"], d["decision_id"], d.get("policy_id"), d.get("policy_version"), list(d.get("reasons") or []), d.get("evaluated_in_us"), d.get("review_id"))
+        return cls(d["decision"], d.get("decision_id", ""), d.get("policy_id"), d.get("policy_version"), list(d.get("reasons") or []), d.get("evaluated_in_us"), d.get("review_id"))
 
 
 @dataclass

@@ -52,7 +52,12 @@ func (s *LeaseService) Renew(ctx context.Context, leaseID string, opts ...CallOp
 	if o.increment > 0 {
 		body.Increment = duration(o.increment)
 	}
-	return call[LeaseInfo](ctx, s.c, request{op: opRenewLease, path: []string{realm, leaseID}, json: body})
+	info, err := call[LeaseInfo](ctx, s.c, request{op: opRenewLease, path: []string{realm, leaseID}, json: body})
+	if err == nil && info.LeaseID == "" {
+		// An answer without the lease (204): read it back for the new expiry.
+		return s.Get(ctx, leaseID, InRealm(realm))
+	}
+	return info, err
 }
 
 // Revoke drops the credentials in the external system before it returns.

@@ -146,7 +146,9 @@ class LeaseResource:
     def renew(self, lease_id: str, *, increment: Optional[Duration] = None, realm: Optional[str] = None) -> LeaseInfo:
         """Extends the lease from now, never past its issue time plus the role's max_ttl."""
         body = compact({"increment": None if increment is None else duration(increment)})
-        return LeaseInfo.from_dict(self._t.call(ops.RENEW_LEASE, (self._realm(realm), lease_id), json_body=body))
+        answer = self._t.call(ops.RENEW_LEASE, (self._realm(realm), lease_id), json_body=body)
+        # An answer without the lease (204): read it back for the new expiry.
+        return LeaseInfo.from_dict(answer) if answer else self.get(lease_id, realm=realm)
 
     def revoke(self, lease_id: str, *, realm: Optional[str] = None) -> None:
         """Drops the credentials in the external system before it returns."""

@@ -89,6 +89,7 @@ const PRELUDE = `(function (bridge, declared, configJson) {
   define("config", Object.freeze(JSON.parse(configJson)));
   Object.freeze(ctx);
   return (ns, exportName, argJson) => {
+    if (exportName === "") return Promise.resolve(JSON.stringify(Object.keys(ns).filter((k) => typeof ns[k] === "function")));
     const fn = ns[exportName];
     if (typeof fn !== "function") throw new Error("the module does not export " + exportName);
     return Promise.resolve(fn(ctx, JSON.parse(argJson))).then((r) => (r === undefined ? "null" : JSON.stringify(r)));
@@ -101,6 +102,11 @@ export class PluginSandbox {
   /** A new Wasm module instance (one per plugin). */
   static async create(): Promise<PluginSandbox> {
     return new PluginSandbox(await newQuickJSWASMModule(RELEASE_SYNC));
+  }
+
+  /** A fresh module instance in place of this one (after a trap left it unusable). */
+  replace(): Promise<PluginSandbox> {
+    return PluginSandbox.create();
   }
 
   /** Runs one export in a fresh runtime; resolves with its JSON result or throws GuestFailure / UndeclaredHostCall / HostCallError. */

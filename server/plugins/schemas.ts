@@ -15,7 +15,7 @@ export const PLUGIN_STATES = ["active", "failed", "disabled"] as const;
 export type PluginState = (typeof PLUGIN_STATES)[number];
 
 /** The limit a failed call broke; named in the 502 detail and the crash record. */
-export const PLUGIN_LIMITS = ["time", "memory", "stack", "host_calls", "exception", "invalid_result", "never_settled"] as const;
+export const PLUGIN_LIMITS = ["time", "memory", "stack", "host_calls", "exception", "invalid_result", "never_settled", "host_function"] as const;
 export type PluginLimit = (typeof PLUGIN_LIMITS)[number];
 
 export const PLUGIN_NAME = /^[a-z][a-z0-9-]{0,62}$/;

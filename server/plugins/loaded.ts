@@ -39,7 +39,9 @@ export async function loadPlugin(envelope: Envelope, files: Record<string, Buffe
   const sandbox = await PluginSandbox.create();
   let names: unknown;
   try {
-    names = await sandbox.call({ source, filename: manifest.entry, exportName: "", argument: null, declared: new Set(), config: {}, host: () => Promise.reject(new Error("no host calls while loading")), limits });
+    // A fresh Wasm instance runs its first code slowly: loading gets the operator's time cap.
+    const loadLimits = { ...limits, timeoutMs: Math.max(limits.timeoutMs, caps.timeout_ms) };
+    names = await sandbox.call({ source, filename: manifest.entry, exportName: "", argument: null, declared: new Set(), config: {}, host: () => Promise.reject(new Error("no host calls while loading")), limits: loadLimits });
   } catch (err) {
     const why = err instanceof GuestFailure ? err.message : "the module does not evaluate";
     throw new AppError("invalid_input", `Plugin ${manifest.name} ${manifest.version} does not load: ${why}.`, { code: "plugin_invalid", cause: err });

@@ -40,7 +40,10 @@ export async function renew() {
 
 export async function rotateRoot(ctx, { random }) {
   const password = random.slice(0, 48);
-  await ctx.sql("ALTER USER CURRENT_USER() IDENTIFIED BY ?", [password]);
+  // MariaDB ignores the password of ALTER USER CURRENT_USER(); name the account instead.
+  const who = String((await ctx.sql("SELECT CURRENT_USER() AS account", [])).rows[0].account);
+  const at = who.lastIndexOf("@");
+  await ctx.sql("ALTER USER ?@? IDENTIFIED BY ?", [who.slice(0, at), who.slice(at + 1), password]);
   await ctx.audit("root.rotated", {});
   return { config: { password } };
 }

@@ -269,12 +269,12 @@ class GuestRun {
   private failure(errorHandle: QuickJSHandle): Error {
     if (this.violation) return this.violation;
     if (this.interrupted) return new GuestFailure("time", `the plugin ran longer than ${this.spec.limits.timeoutMs} ms`);
-    let message = "";
+    let message: string;
     try {
       const dumped = this.context.dump(errorHandle) as unknown;
       message = typeof dumped === "object" && dumped !== null ? String((dumped as { message?: unknown }).message ?? "") : String(dumped);
     } catch {
-      message = "";
+      message = "(the error could not be read)";
     }
     if (/out of memory/i.test(message)) return new GuestFailure("memory", `the plugin used more than ${Math.round(this.spec.limits.memoryBytes / 1048576)} MiB`);
     if (/stack overflow/i.test(message)) return new GuestFailure("stack", "the plugin overflowed its stack");

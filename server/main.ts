@@ -97,6 +97,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     timers.forEach(clearInterval);
     await services.dispatcher.stop();
+    await services.pluginRuntime.stop();
     await flushAll(services);
     await services.syslog?.stop();
     await store.close();

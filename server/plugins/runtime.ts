@@ -107,6 +107,11 @@ export class PluginRuntime implements PluginOutcomes {
     await Promise.all(driver.knownMounts.map((m) => driver.close(m.id)));
   }
 
+  /** Shutdown: closes every pool the host functions opened. */
+  stop(): Promise<void> {
+    return this.deps.host.connections.closeAll();
+  }
+
   state(name: string): PluginState | undefined {
     return this.states.get(name);
   }

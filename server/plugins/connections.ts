@@ -17,6 +17,9 @@ interface Pool {
   end(): Promise<void>;
 }
 
+/** Connecting is not a statement: it gets its own, longer limit. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export function sqlDialect(url: string): "postgres" | "mysql" | null {
   if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
   if (/^(mysql|mariadb):\/\//.test(url)) return "mysql";
@@ -44,7 +47,7 @@ function plainRows(rows: unknown): Record<string, unknown>[] {
 }
 
 function postgresPool(url: string, max: number, timeoutMs: number): Pool {
-  const pool = new pg.Pool({ connectionString: url, max, statement_timeout: timeoutMs, query_timeout: timeoutMs + 1000, connectionTimeoutMillis: timeoutMs });
+  const pool = new pg.Pool({ connectionString: url, max, statement_timeout: timeoutMs, query_timeout: timeoutMs + 1000, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle client's error (server restarted) must not crash the process.
   pool.on("error", () => {});
   return {
@@ -57,7 +60,7 @@ function postgresPool(url: string, max: number, timeoutMs: number): Pool {
 }
 
 function mysqlPool(url: string, max: number, timeoutMs: number): Pool {
-  const pool = mysql.createPool({ uri: url.replace(/^mariadb:/, "mysql:"), connectionLimit: max, connectTimeout: timeoutMs, supportBigNumbers: true, bigNumberStrings: true });
+  const pool = mysql.createPool({ uri: url.replace(/^mariadb:/, "mysql:"), connectionLimit: max, connectTimeout: CONNECT_TIMEOUT_MS, supportBigNumbers: true, bigNumberStrings: true });
   pool.pool.on("error", () => {});
   return {
     async query(text, params) {

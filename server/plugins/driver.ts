@@ -183,7 +183,9 @@ export class PluginEngineDriver implements EngineDriver {
         );
       }
       if (err instanceof HostCallError) {
-        return Promise.reject(new AppError("bad_gateway", `Plugin ${name} failed: ${err.message.split(":")[0]} failed.`, { code: "plugin_failed", cause: err.original ?? err }));
+        // The host function's own message can carry database text: the caller gets only its name.
+        const hostFunction = /^ctx\.[a-z]+/.exec(err.message)?.[0] ?? "a host function";
+        return Promise.reject(new AppError("bad_gateway", `Plugin ${name} failed (limit: host_function): ${hostFunction} failed.`, { code: "plugin_failed", cause: err.original ?? err }));
       }
       if (err instanceof GuestFailure) return Promise.reject(this.crash(plugin, mount, err));
       // A trap inside the Wasm module (it aborted): this plugin gets a fresh module instance.

@@ -1,0 +1,10 @@
+import { newQuickJSWASMModule, RELEASE_SYNC } from "quickjs-emscripten";
+const m = await newQuickJSWASMModule(RELEASE_SYNC);
+const N = 200;
+const time = (label: string, fn: () => void) => { for (let i = 0; i < 20; i++) fn(); const t = performance.now(); for (let i = 0; i < N; i++) fn(); console.log(label, ((performance.now() - t) * 1000 / N).toFixed(0), "us"); };
+time("rt+ctx create/dispose", () => { const rt = m.newRuntime(); const c = rt.newContext(); c.dispose(); rt.dispose(); });
+time("rt+ctx+limits+interrupt", () => { const rt = m.newRuntime(); rt.setMemoryLimit(32<<20); rt.setMaxStackSize(256*1024); rt.setInterruptHandler(() => false); const c = rt.newContext(); c.dispose(); rt.dispose(); });
+const rt = m.newRuntime(); const c = rt.newContext();
+let i = 0;
+time("module eval", () => { const r = c.evalCode(`export async function create(ctx){ return 1 }`, "m" + (i++) + ".js", { type: "module" }); c.unwrapResult(r).dispose(); });
+time("global eval small fn", () => { const r = c.evalCode(`(function(a){return a})`); c.unwrapResult(r).dispose(); });

@@ -117,7 +117,7 @@ describe("http-apikey plugin", () => {
       assert.throws(() => guarded.validateConfig({ http: { base_url: "https://169.254.169.254/" } }), /metadata/);
       // A name that resolves to loopback is refused when the connection is made.
       const mount = strict.mount("http-apikey", { http: { base_url: "https://localhost:1/api/", headers: {} } });
-      await assert.rejects(guarded.create(mount, CREATE_REQUEST()), (err: { status?: number }) => err.status === 502);
+      await assert.rejects(guarded.create(mount, CREATE_REQUEST()), (err: { status?: number; cause?: { code?: string } }) => err.status === 502 && err.cause?.code === "EBLOCKED");
     } finally {
       await strict.close();
     }

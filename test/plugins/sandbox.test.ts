@@ -52,10 +52,14 @@ describe("plugin sandbox", () => {
   });
 
   it("fails a memory bomb at the memory limit and keeps serving", async () => {
-    const driver = await install("bomb", body(`const big = "x".repeat(64 * 1024 * 1024); return { credentials: { a: big } };`), { limits: { memory_mb: 8 } });
-    const err = await failure(driver.create(h.mount("bomb"), CREATE_REQUEST()));
+    const driver = await install("bomb", body(`if (args.role.options.bomb) { const big = "x".repeat(64 * 1024 * 1024); return { credentials: { a: big } }; } return { credentials: { a: "fine" } };`), { limits: { memory_mb: 8 } });
+    const err = await failure(driver.create(h.mount("bomb"), CREATE_REQUEST({ bomb: true })));
     assert.equal(err.status, 502);
     assert.match(err.message, /limit: memory/);
+    // The same plugin's Wasm instance still serves the next call.
+    assert.deepEqual((await driver.create(h.mount("bomb"), CREATE_REQUEST({ bomb: false }))).credentials, { a: "fine" });
+    const grower = await install("grower", body(`const a = []; for (;;) a.push(new Uint8Array(1 << 20));`), { limits: { memory_mb: 8 } });
+    assert.match((await failure(grower.create(h.mount("grower"), CREATE_REQUEST()))).message, /limit: (memory|time)/);
   });
 
   it("has no process, require, fetch, timers or file system; globals do not survive between calls", async () => {

@@ -11,6 +11,16 @@ import { Badge, Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD
 const STATE_TONE: Record<string, string> = { active: "success", failed: "failure", disabled: "denied" };
 const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
+/** The mount config's fields from a plugin's config_schema: "name*" required, "(write-only)" never shown again. */
+function configFields(schema: Record<string, unknown>, prefix = ""): string[] {
+  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  return Object.entries(properties).flatMap(([name, sub]) => {
+    const label = `${prefix}${name}${required.has(name) ? "*" : ""}${sub.writeOnly === true ? " (write-only)" : ""}`;
+    return sub.properties && sub.writeOnly !== true ? configFields(sub, `${prefix}${name}.`) : [label];
+  });
+}
+
 export function PluginsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -40,7 +50,7 @@ export function PluginsPage() {
         <Card title="Installed">
           <QueryState query={plugins} isEmpty={(d) => d.length === 0} empty="No plugins installed.">
             {(list) => (
-              <Table caption="Installed plugins" head={["Name", "Version", "Engine type", "State", "Signer", "Host functions", "Installed", ""]}>
+              <Table caption="Installed plugins" head={["Name", "Version", "Engine type", "State", "Signer", "Host functions", "Mount config", "Installed", ""]}>
                 {list.map((p) => (
                   <tr key={p.name} className={ROW}>
                     <td className={`${TD} font-mono text-xs`}>{p.name}</td>
@@ -52,6 +62,7 @@ export function PluginsPage() {
                     </td>
                     <td className={`${TD} font-mono text-xs`}>{p.signer_key_id}</td>
                     <td className={`${TD} font-mono text-xs`}>{p.host_functions.join(", ") || "none"}</td>
+                    <td className={`${TD} font-mono text-xs`}>{configFields(p.config_schema).join(", ") || "—"}</td>
                     <td className={TD_TIME}>{formatTime(p.installed_at)}</td>
                     <td className={`${TD} text-right`}>
                       <UpgradeForm name={p.name} onDone={refresh} />

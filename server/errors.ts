@@ -14,7 +14,9 @@ export type ErrorKind =
   | "unsupported_media_type"
   | "rate_limited"
   | "unavailable"
-  | "internal";
+  | "internal"
+  | "not_implemented"
+  | "bad_gateway";
 
 export type TrpcCode =
   | "BAD_REQUEST"
@@ -27,7 +29,9 @@ export type TrpcCode =
   | "UNSUPPORTED_MEDIA_TYPE"
   | "TOO_MANY_REQUESTS"
   | "SERVICE_UNAVAILABLE"
-  | "INTERNAL_SERVER_ERROR";
+  | "INTERNAL_SERVER_ERROR"
+  | "NOT_IMPLEMENTED"
+  | "BAD_GATEWAY";
 
 export const ERROR_TABLE: Record<ErrorKind, { status: number; trpc: TrpcCode; title: string }> = {
   invalid_input: { status: 400, trpc: "BAD_REQUEST", title: "Invalid request" },
@@ -41,6 +45,8 @@ export const ERROR_TABLE: Record<ErrorKind, { status: number; trpc: TrpcCode; ti
   rate_limited: { status: 429, trpc: "TOO_MANY_REQUESTS", title: "Too many requests" },
   unavailable: { status: 503, trpc: "SERVICE_UNAVAILABLE", title: "Service unavailable" },
   internal: { status: 500, trpc: "INTERNAL_SERVER_ERROR", title: "Internal error" },
+  not_implemented: { status: 501, trpc: "NOT_IMPLEMENTED", title: "Not implemented" },
+  bad_gateway: { status: 502, trpc: "BAD_GATEWAY", title: "Bad gateway" },
 };
 
 export interface FieldIssue {

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
   const services = createServices({ config, store, kms, logger, metrics });
   publishServices(services);
   await services.roles.ensureBuiltins();
+  await services.pluginRuntime.start();
   for (const outcome of await ensureBootstrapToken(store.db, { value: config.auth.bootstrap_token, force: config.auth.force_bootstrap })) {
     if (outcome.kind !== "created") continue;
     if (outcome.printedValue) process.stderr.write(`\nAdmin token (shown once, store it now): ${outcome.printedValue}\n\n`);
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     timers.forEach(clearInterval);
     await services.dispatcher.stop();
+    await services.pluginRuntime.stop();
     await flushAll(services);
     await services.syslog?.stop();
     await store.close();

@@ -25,6 +25,8 @@ import { TokenService } from "./tokens/service";
 import { UserService } from "./users/service";
 import { WebhookDispatcher } from "./webhooks/dispatcher";
 import { WebhookService } from "./webhooks/service";
+import { EngineTypes } from "./engines/driver";
+import { createPlugins } from "./plugins";
 
 export function createServices(deps: { config: ArcanConfig; store: Store; kms: KmsProvider; logger: Logger; metrics: Metrics }) {
   const { config, store, kms, logger, metrics } = deps;
@@ -40,6 +42,8 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const { retry_schedule: retrySchedule, allow_private_networks: allowPrivateNetworks } = config.webhooks;
   const dispatcher = new WebhookDispatcher(db, store.provider, kms, outbox, logger, { retrySchedule, allowPrivateNetworks });
   const syslog = config.audit.syslog_address ? new SyslogSink(db, store.provider, config.audit.syslog_address, logger) : null;
+  const engineTypes = new EngineTypes();
+  const plugins = createPlugins({ db, config: config.plugins, access, audit: auditWriter, outbox, engineTypes, logger });
   return {
     config,
     store,
@@ -61,6 +65,9 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     webhooks: new WebhookService(db, access, auditWriter, kms, outbox, allowPrivateNetworks, (id) => dispatcher.forgetKey(id)),
     audit: new AuditService(db, access, auditWriter),
     users: new UserService(db, access, auditWriter, tokenCache),
+    engineTypes,
+    plugins: plugins.service,
+    pluginRuntime: plugins.runtime,
     /** /ready: the store answers and the key-encryption key is usable. */
     async ready(): Promise<{ store: boolean; key: boolean }> {
       const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);

@@ -7,6 +7,7 @@
  */
 import { Core, type ArcanClientOptions } from "./core.js";
 import { AuditResource, BindingsResource, KvResource, LeaseResource, RealmsResource, RolesResource, TokensResource } from "./resources.js";
+import { PluginsResource } from "./plugins.js";
 
 export class ArcanClient {
   readonly kv: KvResource;
@@ -16,6 +17,7 @@ export class ArcanClient {
   readonly bindings: BindingsResource;
   readonly audit: AuditResource;
   readonly lease: LeaseResource;
+  readonly plugins: PluginsResource;
   /** The generated openapi-fetch client, for endpoints the facade does not wrap. */
   readonly api: Core["api"];
 
@@ -29,10 +31,12 @@ export class ArcanClient {
     this.bindings = new BindingsResource(core);
     this.audit = new AuditResource(core);
     this.lease = new LeaseResource(core);
+    this.plugins = new PluginsResource(core);
   }
 }
 
 export type { ArcanClientOptions } from "./core.js";
+export type { Plugin, InstallPluginRequest } from "./plugins.js";
 export { ArcanError, type Problem } from "./errors.js";
 export type { TlsOptions } from "./transport.js";
 export type * from "./types.js";

@@ -11,6 +11,12 @@ import { z } from "zod";
 const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** Base64 Ed25519 public keys: a TOML array, or a comma-separated environment variable. */
+const keyList = z
+  .union([z.array(z.string()), z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))])
+  .pipe(z.array(z.string().refine((k) => Buffer.from(k, "base64").length === 32, { message: "each key is base64 of a raw 32-byte Ed25519 public key" })).max(64))
+  .default([]);
+
 /** Each section's keys. Top-level keys live under "". */
 const sections = {
   "": z.strictObject({
@@ -65,6 +71,23 @@ const sections = {
   }),
   log: z.strictObject({
     level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  }),
+  plugins: z.strictObject({
+    trusted_keys: keyList,
+    registry_keys: keyList,
+    registry_url: z
+      .string()
+      .default("")
+      .refine((v) => v === "" || /^(https|file):\/\//.test(v), { message: "must be an https:// or file:// URL" }),
+    registry_ca_file: z.string().default(""),
+    allow_private_networks: bool.default(false),
+    memory_mb: int(1, 1024).default(32),
+    timeout_ms: int(1, 60_000).default(2000),
+    host_calls: int(1, 10_000).default(100),
+    crash_threshold: int(1, 1000).default(5),
+    sql_timeout_ms: int(100, 300_000).default(5000),
+    http_timeout_ms: int(100, 300_000).default(10_000),
+    http_max_body_bytes: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   }),
 };
 

@@ -30,6 +30,10 @@ export const EVENT_TYPES = [
   "lease.expiring",
   "lease.expired",
   "lease.revoked",
+  "plugin.installed",
+  "plugin.upgraded",
+  "plugin.crashed",
+  "plugin.removed",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -31,6 +31,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   secrets: "The KV secrets engine: versioned values with check-and-set.",
   audit: "The tamper-evident audit trail: search and chain verification.",
   webhooks: "Signed event delivery to your endpoints: subscriptions, delivery log, dead letters, redelivery.",
+  plugins: "Signed, sandboxed plugins that add engine types: install from the registry or upload, upgrade, remove.",
 };
 
 const HEADERS: Record<string, { description: string; schema: JsonSchema }> = {

@@ -9,6 +9,7 @@ import { secretRoutes } from "./secrets";
 import { systemRoutes } from "./system";
 import { tokenRoutes } from "./tokens";
 import { webhookRoutes } from "./webhooks";
+import { pluginRoutes } from "./plugins";
 
 let openApiText: string | null = null;
 
@@ -20,6 +21,7 @@ export const allRoutes: AnyRoute[] = [
   ...secretRoutes,
   ...auditRoutes,
   ...webhookRoutes,
+  ...pluginRoutes,
   publicRoute({
     method: "GET",
     path: "/api/v1/openapi.json",

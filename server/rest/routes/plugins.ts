@@ -1,0 +1,65 @@
+/** /api/v1/plugins: installed plugins, install (registry or upload), upgrade, remove. */
+import { z } from "zod";
+import { pluginOps, ZInstallRequest, ZPlugin, ZPluginCrash, ZPluginParams, ZUpgradeRequest } from "../../plugins/schemas";
+import { route } from "../route";
+
+export const pluginRoutes = [
+  route({
+    method: "GET",
+    path: "/api/v1/plugins",
+    operationId: "listPlugins",
+    summary: "Installed plugins with version, state, signer key id and host functions",
+    tag: "plugins",
+    capability: pluginOps.list.capability,
+    response: z.object({ items: z.array(ZPlugin) }).meta({ id: "PluginList" }),
+    handle: async ({ actor, services }) => ({ items: await services.plugins.list(actor) }),
+  }),
+  route({
+    method: "POST",
+    path: "/api/v1/plugins",
+    operationId: "installPlugin",
+    summary: "Install from the registry ({name, version}) or upload a signed package ({envelope, files}); the signature is checked first",
+    description: "400 plugin_signature_invalid when the package has no signature, an unknown key, a bad signature, or a file whose hash or size differs; nothing is installed then.",
+    tag: "plugins",
+    capability: pluginOps.install.capability,
+    body: ZInstallRequest,
+    status: 201,
+    response: ZPlugin,
+    handle: ({ actor, body, services }) => services.plugins.install(actor, body),
+  }),
+  route({
+    method: "POST",
+    path: "/api/v1/plugins/:name/upgrade",
+    operationId: "upgradePlugin",
+    summary: "Upgrade to a registry version; mounts keep the old version until the new one loads and passes health",
+    tag: "plugins",
+    capability: pluginOps.upgrade.capability,
+    params: ZPluginParams,
+    body: ZUpgradeRequest,
+    response: ZPlugin,
+    handle: ({ actor, params, body, services }) => services.plugins.upgrade(actor, params.name, body.version),
+  }),
+  route({
+    method: "DELETE",
+    path: "/api/v1/plugins/:name",
+    operationId: "removePlugin",
+    summary: "Remove a plugin (409 while a mount uses its engine type)",
+    tag: "plugins",
+    capability: pluginOps.remove.capability,
+    params: ZPluginParams,
+    status: 204,
+    response: null,
+    handle: ({ actor, params, services }) => services.plugins.remove(actor, params.name),
+  }),
+  route({
+    method: "GET",
+    path: "/api/v1/plugins/crashes",
+    operationId: "listPluginCrashes",
+    summary: "Recent failed plugin calls (limit hit, throw, invalid result), newest first",
+    tag: "plugins",
+    capability: pluginOps.crashes.capability,
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    response: z.object({ items: z.array(ZPluginCrash) }).meta({ id: "PluginCrashList" }),
+    handle: async ({ actor, query, services }) => ({ items: await services.plugins.crashes(actor, query.limit) }),
+  }),
+];

@@ -25,6 +25,13 @@ import { TokenService } from "./tokens/service";
 import { UserService } from "./users/service";
 import { WebhookDispatcher } from "./webhooks/dispatcher";
 import { WebhookService } from "./webhooks/service";
+import { AgentService } from "./agents/service";
+import { IssuerVerifier } from "./issuers/verify";
+import { TrustedIssuerService } from "./issuers/service";
+import { StsKeyStore } from "./sts/keys";
+import { RevocationList } from "./sts/revocations";
+import { StsService } from "./sts/service";
+import { StsVerifier } from "./sts/verifier";
 
 export function createServices(deps: { config: ArcanConfig; store: Store; kms: KmsProvider; logger: Logger; metrics: Metrics }) {
   const { config, store, kms, logger, metrics } = deps;
@@ -40,6 +47,12 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const { retry_schedule: retrySchedule, allow_private_networks: allowPrivateNetworks } = config.webhooks;
   const dispatcher = new WebhookDispatcher(db, store.provider, kms, outbox, logger, { retrySchedule, allowPrivateNetworks });
   const syslog = config.audit.syslog_address ? new SyslogSink(db, store.provider, config.audit.syslog_address, logger) : null;
+  const tokens = new TokenService(db, access, auditWriter, tokenCache, metrics, outbox);
+  // Agent authorization, identity half: agents, trusted issuers, the STS and its verifier.
+  const agents = new AgentService({ db, access, audit: auditWriter });
+  const issuerVerifier = new IssuerVerifier({ db, allowPrivateNetworks: config.sts.allow_private_networks });
+  const stsKeys = new StsKeyStore({ db, kms, maxTtlSeconds: config.sts.max_ttl });
+  const stsRevocations = new RevocationList({ db, maxTtlSeconds: config.sts.max_ttl });
   return {
     config,
     store,
@@ -54,13 +67,17 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     outbox,
     dispatcher,
     syslog,
-    tokens: new TokenService(db, access, auditWriter, tokenCache, metrics, outbox),
+    tokens,
     realms: new RealmService(db, access, auditWriter, realmDirectory, keyring, outbox),
     roles: new RoleService(db, access, auditWriter, tokenCache, outbox),
     secrets: new SecretService(db, access, auditWriter, keyring, store.fast, outbox),
     webhooks: new WebhookService(db, access, auditWriter, kms, outbox, allowPrivateNetworks, (id) => dispatcher.forgetKey(id)),
     audit: new AuditService(db, access, auditWriter),
     users: new UserService(db, access, auditWriter, tokenCache),
+    agents,
+    trustedIssuers: new TrustedIssuerService({ db, access, audit: auditWriter, verifier: issuerVerifier, allowPrivateNetworks: config.sts.allow_private_networks }),
+    sts: new StsService({ db, config: config.sts, tokens, agents, issuers: issuerVerifier, keys: stsKeys, revocations: stsRevocations, access, audit: auditWriter }),
+    stsVerifier: new StsVerifier({ keys: stsKeys, revocations: stsRevocations, agents, defaultAudience: config.sts.audience }),
     /** /ready: the store answers and the key-encryption key is usable. */
     async ready(): Promise<{ store: boolean; key: boolean }> {
       const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);

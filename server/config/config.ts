@@ -7,9 +7,15 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
+import { parseTtl } from "../tokens/ttl";
 
 const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Seconds, or a TTL such as "15m" or "1h" (at most a day). */
+const duration = z
+  .union([z.number(), z.string()])
+  .transform((v) => parseTtl(v))
+  .pipe(z.number({ message: 'must be seconds or a TTL such as "15m"' }).int().min(10).max(86_400));
 
 /** Each section's keys. Top-level keys live under "". */
 const sections = {
@@ -65,6 +71,15 @@ const sections = {
   }),
   log: z.strictObject({
     level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  }),
+  sts: z.strictObject({
+    /** Empty: the server's own https://host:port. */
+    issuer: z.string().default("").refine((v) => v === "" || /^https?:\/\/\S+$/.test(v), { message: "must be empty or an https:// URL" }),
+    audience: z.string().min(1).max(200).default("arcan"),
+    ttl: duration.default(900),
+    max_ttl: duration.default(3600),
+    /** Lets trusted issuers' jwks_url point to loopback and private addresses (tests, internal IdPs). */
+    allow_private_networks: bool.default(false),
   }),
 };
 

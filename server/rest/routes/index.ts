@@ -9,6 +9,9 @@ import { secretRoutes } from "./secrets";
 import { systemRoutes } from "./system";
 import { tokenRoutes } from "./tokens";
 import { webhookRoutes } from "./webhooks";
+import { agentRoutes } from "./agents";
+import { trustedIssuerRoutes } from "./trusted-issuers";
+import { stsRoutes } from "./sts";
 
 let openApiText: string | null = null;
 
@@ -20,6 +23,9 @@ export const allRoutes: AnyRoute[] = [
   ...secretRoutes,
   ...auditRoutes,
   ...webhookRoutes,
+  ...agentRoutes,
+  ...trustedIssuerRoutes,
+  ...stsRoutes,
   publicRoute({
     method: "GET",
     path: "/api/v1/openapi.json",

@@ -94,7 +94,8 @@ export class IssuerVerifier {
       ? createLocalJWKSet(JSON.parse(row.jwks) as Parameters<typeof createLocalJWKSet>[0])
       : createRemoteJWKSet(new URL(row.jwksUrl!), {
           timeoutDuration: 5_000,
-          cooldownDuration: 30_000,
+          // An unknown kid refetches the set, at most every 5 s (so bogus kids cannot hammer the issuer).
+          cooldownDuration: 5_000,
           cacheMaxAge: 10 * 60_000,
           [customFetch]: guardedJwksFetch(this.deps.allowPrivateNetworks),
         });

@@ -20,7 +20,7 @@ export const stsRoutes = [
   publicRoute({
     method: "GET",
     path: "/.well-known/jwks.json",
-    operationId: "stsJwks",
+    operationId: "jwks",
     summary: "The STS's public signing keys (current and still-published previous ones)",
     tag: "sts",
     response: ZJwksDocument,

@@ -12,6 +12,7 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/audit", label: "Audit" },
   { href: "/webhooks", label: "Webhooks" },
   { href: "/users", label: "Users" },
+  { href: "/agents", label: "Agents" },
 ];
 
 export function Nav() {

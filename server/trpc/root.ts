@@ -8,6 +8,7 @@ import { secretsRouter } from "./routers/secrets";
 import { tokensRouter } from "./routers/tokens";
 import { usersRouter } from "./routers/users";
 import { webhooksRouter } from "./routers/webhooks";
+import { agentsRouter } from "./routers/agents";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   decisions: decisionsRouter,
   webhooks: webhooksRouter,
+  agents: agentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,7 +3,7 @@
 // claims and signature; RFC 8693 errors; RFC 8725 attacks; may_act; key rotation with
 // overlap; revocation.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";

@@ -6,6 +6,7 @@
  *   const secret = await client.kv.get("DATABASE_URL", { realm: "myapp" });
  */
 import { Core, type ArcanClientOptions } from "./core.js";
+import { AgentsResource, StsResource } from "./agents.js";
 import { AuditResource, BindingsResource, KvResource, LeaseResource, RealmsResource, RolesResource, TokensResource } from "./resources.js";
 
 export class ArcanClient {
@@ -16,6 +17,8 @@ export class ArcanClient {
   readonly bindings: BindingsResource;
   readonly audit: AuditResource;
   readonly lease: LeaseResource;
+  readonly agents: AgentsResource;
+  readonly sts: StsResource;
   /** The generated openapi-fetch client, for endpoints the facade does not wrap. */
   readonly api: Core["api"];
 
@@ -29,6 +32,8 @@ export class ArcanClient {
     this.bindings = new BindingsResource(core);
     this.audit = new AuditResource(core);
     this.lease = new LeaseResource(core);
+    this.agents = new AgentsResource(core);
+    this.sts = new StsResource(core);
   }
 }
 

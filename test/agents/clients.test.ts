@@ -46,7 +46,7 @@ describe("agent clients: CLI and SDK", () => {
     assert.match(created.stderr, /shown only once/);
     const credential = /^credential:\s+(agt_\S+)$/m.exec(created.stdout)?.[1];
     assert.ok(credential, created.stdout);
-    const id = /^id:\s+(agn_\S+)$/m.exec(created.stdout)?.[1]!;
+    const id = /^id:\s+(agn_\S+)$/m.exec(created.stdout)?.[1] ?? assert.fail(created.stdout);
 
     const listed = await arcan(["agents", "list", "--json"]);
     assert.equal(listed.code, 0, listed.stderr);

@@ -30,7 +30,12 @@ export interface StsTokenVerifier {
   verify(token: string, opts?: { audience?: string }): Promise<StsVerification>;
 }
 
+/** Tokens whose signature already verified, so a token used for many calls pays for ES256 once. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class StsVerifier implements StsTokenVerifier {
+  private readonly verified = new Map<string, { token: VerifiedStsToken; nbf: number }>();
+
   constructor(
     private readonly deps: {
       keys: Pick<StsKeyStore, "verificationKey">;
@@ -41,6 +46,28 @@ export class StsVerifier implements StsTokenVerifier {
   ) {}
 
   async verify(token: string, opts: { audience?: string } = {}): Promise<StsVerification> {
+    const audience = opts.audience ?? this.deps.defaultAudience;
+    const hit = this.verified.get(token);
+    const signed = hit ? this.recheck(hit, audience) : await this.verifySignature(token, audience);
+    if (!signed.ok) return signed;
+    const parsed = signed.token;
+    if (await this.deps.revocations.isRevoked(parsed.jti)) return { ok: false, reason: "token revoked" };
+    const agent = await this.deps.agents.state(parsed.agent.id);
+    if (!agent) return { ok: false, reason: "agent deleted" };
+    if (agent.disabled) return { ok: false, reason: "agent disabled" };
+    return { ok: true, token: parsed };
+  }
+
+  /** What jose checked for a token seen before: the time window and the audience (its signature cannot have changed). */
+  private recheck(hit: { token: VerifiedStsToken; nbf: number }, audience: string): StsVerification {
+    const now = Math.floor(Date.now() / 1000);
+    if (now - CLOCK_LEEWAY_S >= hit.token.exp) return { ok: false, reason: "token expired" };
+    if (now + CLOCK_LEEWAY_S < hit.nbf) return { ok: false, reason: "token not yet valid" };
+    if (!hit.token.audience.includes(audience)) return { ok: false, reason: "wrong audience" };
+    return { ok: true, token: hit.token };
+  }
+
+  private async verifySignature(token: string, audience: string): Promise<StsVerification> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(
@@ -54,7 +81,7 @@ export class StsVerifier implements StsTokenVerifier {
         {
           algorithms: ["ES256"],
           typ: "at+jwt",
-          audience: opts.audience ?? this.deps.defaultAudience,
+          audience,
           clockTolerance: CLOCK_LEEWAY_S,
           requiredClaims: ["exp", "jti", "sub", "agent", "user"],
         },
@@ -64,10 +91,8 @@ export class StsVerifier implements StsTokenVerifier {
     }
     const parsed = toVerified(payload);
     if (!parsed) return { ok: false, reason: "the token's claims are not an STS token's" };
-    if (await this.deps.revocations.isRevoked(parsed.jti)) return { ok: false, reason: "token revoked" };
-    const agent = await this.deps.agents.state(parsed.agent.id);
-    if (!agent) return { ok: false, reason: "agent deleted" };
-    if (agent.disabled) return { ok: false, reason: "agent disabled" };
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { token: parsed, nbf: typeof payload.nbf === "number" ? payload.nbf : 0 });
     return { ok: true, token: parsed };
   }
 }

@@ -96,6 +96,7 @@ for (const store of STORES) {
       const token = await issue({ audience: "gateway" });
       assert.deepEqual(await services.stsVerifier.verify(token), { ok: false, reason: "wrong audience" });
       assert.ok((await services.stsVerifier.verify(token, { audience: "gateway" })).ok);
+      assert.deepEqual(await services.stsVerifier.verify(token), { ok: false, reason: "wrong audience" }, "also once its signature is known good");
       assert.equal((await services.stsVerifier.verify(await issue(), { audience: "gateway" })).ok, false);
     });
 

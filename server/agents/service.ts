@@ -82,12 +82,15 @@ export class AgentService {
       ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
     });
     const page = rows.slice(0, query.limit);
+    await auditSuccess(this.deps.audit, actor, agentOps.list.action, { details: { count: page.length } });
     return { items: page.map(toAgentView), next_cursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
   }
 
   async get(actor: Actor, id: string): Promise<AgentView> {
     await this.deps.access.require(actor, agentOps.get.capability, agentOps.get.action);
-    return toAgentView(await this.find(id));
+    const row = await this.find(id);
+    await auditSuccess(this.deps.audit, actor, agentOps.get.action, { resource: `agent:${id}` });
+    return toAgentView(row);
   }
 
   async update(actor: Actor, id: string, patch: UpdateAgentInput): Promise<AgentView> {

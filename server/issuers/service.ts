@@ -65,12 +65,15 @@ export class TrustedIssuerService {
   async list(actor: Actor): Promise<IssuerList> {
     await this.deps.access.require(actor, issuerOps.list.capability, issuerOps.list.action);
     const rows = await this.deps.db.trustedIssuer.findMany({ orderBy: { name: "asc" } });
+    await auditSuccess(this.deps.audit, actor, issuerOps.list.action, { details: { count: rows.length } });
     return { items: rows.map(toIssuerView) };
   }
 
   async get(actor: Actor, name: string): Promise<TrustedIssuerView> {
     await this.deps.access.require(actor, issuerOps.get.capability, issuerOps.get.action);
-    return toIssuerView(await this.find(name));
+    const row = await this.find(name);
+    await auditSuccess(this.deps.audit, actor, issuerOps.get.action, { resource: `trusted_issuer:${name}` });
+    return toIssuerView(row);
   }
 
   async update(actor: Actor, name: string, patch: UpdateIssuerInput): Promise<TrustedIssuerView> {

@@ -104,9 +104,13 @@ export class IssuerVerifier {
   }
 }
 
-/** jose's error code and message, never the token. */
+/**
+ * jose's error code and message, never the token. Anything else is a failed JWKS fetch,
+ * whose details (addresses, the SSRF guard's verdict) are not for an unauthenticated caller.
+ */
 function describe(err: unknown): string {
   const code = (err as { code?: string }).code;
+  if (!code?.startsWith("ERR_J")) return "the issuer's keys could not be fetched";
   const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
-  return code ? `${code}: ${message}` : message!;
+  return `${code}: ${message}`;
 }

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { hasValidChecksum } from "../../server/crypto/token-format";
 import { assertNamesField, assertProblem, createToken, startCore, uid } from "../helpers/core";
 import { STORES, type TestServer } from "../helpers/server";
-import { makeIssuer } from "./identity";
+import { ACCESS_TOKEN, AGENT_CREDENTIAL, assertOAuthError, GRANT, JWT_TYPE, makeIssuer, stsForm } from "./identity";
 
 const CREDENTIAL = /^agt_[0-9A-Za-z]{30}$/;
 
@@ -107,6 +107,28 @@ for (const store of STORES) {
       assertProblem(await s.request("GET", "/api/v1/trusted-issuers", { token: manager.token }), 403, "missing_capability");
       assert.equal((await s.request("DELETE", "/api/v1/trusted-issuers/k8s-prod")).status, 204);
       assertProblem(await s.request("GET", "/api/v1/trusted-issuers/k8s-prod"), 404, "trusted_issuer_not_found");
+    });
+
+    it("fetches a remote JWKS only where the SSRF rules allow: a name resolving to loopback is refused at connect time", async () => {
+      const pod = await makeIssuer("https://pods.example", "ES256");
+      const r = await s.request("POST", "/api/v1/trusted-issuers", { body: { name: "pods", kind: "workload", issuer: pod.iss, jwks_url: "https://localhost:9/keys" } });
+      assert.equal(r.status, 201, r.text);
+      const agent = await s.request("POST", "/api/v1/agents", { body: { name: `a-${uid()}`, trust_tier: 1, allowed_scopes: ["jira.read:*"] } });
+      const user = await createToken(s, { capabilities: ["secrets:read"] });
+      const reply = await stsForm(s, {
+        grant_type: GRANT,
+        subject_token: user.token,
+        subject_token_type: ACCESS_TOKEN,
+        actor_token: agent.body.credential,
+        actor_token_type: AGENT_CREDENTIAL,
+        workload_token: await pod.sign({ sub: "spiffe://pods/x" }),
+        workload_token_type: JWT_TYPE,
+        scope: "jira.read:project/X",
+        task: "t",
+      });
+      assertOAuthError(reply, "invalid_request");
+      assert.match(reply.body.error_description, /keys could not be fetched/);
+      assert.ok(!/127\.0\.0\.1|::1|loopback/.test(reply.text), "the guard's details are not shown to the caller");
     });
   });
 }

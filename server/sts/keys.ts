@@ -30,12 +30,15 @@ interface LoadedKey {
 
 /** A key another process made is looked for at most this often (an unknown kid triggers it). */
 const RELOAD_MIN_MS = 2_000;
+/** A rotation by another process reaches this one's signing and JWKS within this time. */
+const REFRESH_MS = 30_000;
 export const CLOCK_LEEWAY_S = 30;
 
 export class StsKeyStore {
   private keys: Map<string, LoadedKey> | null = null;
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
+  private reloading: Promise<void> | null = null;
   private signing: { kid: string; privateKey: KeyObject } | null = null;
 
   constructor(private readonly deps: { db: Db; kms: KmsProvider; maxTtlSeconds: number }) {}
@@ -74,7 +77,8 @@ export class StsKeyStore {
     const publishUntil = new Date(now.getTime() + (this.deps.maxTtlSeconds + CLOCK_LEEWAY_S) * 1000);
     const fresh = await this.makeKey();
     await this.deps.db.stsSigningKey.updateMany({ where: { retiredAt: null, kid: { not: fresh.kid } }, data: { retiredAt: now, publishUntil } });
-    await this.reload();
+    // Not the shared reload: one already in flight may have read the keys before this change.
+    await this.readKeys();
     return { kid: fresh.kid, previous_kid: previous.kid, previous_published_until: publishUntil.toISOString() };
   }
 
@@ -83,17 +87,23 @@ export class StsKeyStore {
     const found = newestCurrent(this.keys!);
     if (found) return found;
     this.loading ??= this.makeKey()
-      .then(() => this.reload())
+      .then(() => this.readKeys())
       .finally(() => (this.loading = null));
     await this.loading;
     return newestCurrent(this.keys!)!;
   }
 
   private async ensureLoaded(): Promise<void> {
-    if (!this.keys) await this.reload();
+    if (!this.keys || Date.now() - this.loadedAt > REFRESH_MS) await this.reload();
   }
 
-  private async reload(): Promise<void> {
+  /** One store read at a time, however many requests find the keys stale together. */
+  private reload(): Promise<void> {
+    this.reloading ??= this.readKeys().finally(() => (this.reloading = null));
+    return this.reloading;
+  }
+
+  private async readKeys(): Promise<void> {
     const rows = await this.deps.db.stsSigningKey.findMany();
     const keys = new Map<string, LoadedKey>();
     for (const row of rows) {

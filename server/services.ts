@@ -31,7 +31,7 @@ import { TrustedIssuerService } from "./issuers/service";
 import { StsKeyStore } from "./sts/keys";
 import { RevocationList } from "./sts/revocations";
 import { StsService } from "./sts/service";
-import { StsVerifier } from "./sts/verifier";
+import { StsVerifier, type StsTokenVerifier } from "./sts/verifier";
 
 export function createServices(deps: { config: ArcanConfig; store: Store; kms: KmsProvider; logger: Logger; metrics: Metrics }) {
   const { config, store, kms, logger, metrics } = deps;
@@ -53,6 +53,7 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const issuerVerifier = new IssuerVerifier({ db, allowPrivateNetworks: config.sts.allow_private_networks });
   const stsKeys = new StsKeyStore({ db, kms, maxTtlSeconds: config.sts.max_ttl });
   const stsRevocations = new RevocationList({ db, maxTtlSeconds: config.sts.max_ttl });
+  const stsVerifier: StsTokenVerifier = new StsVerifier({ keys: stsKeys, revocations: stsRevocations, agents, defaultAudience: config.sts.audience });
   return {
     config,
     store,
@@ -77,7 +78,7 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     agents,
     trustedIssuers: new TrustedIssuerService({ db, access, audit: auditWriter, verifier: issuerVerifier, allowPrivateNetworks: config.sts.allow_private_networks }),
     sts: new StsService({ db, config: config.sts, tokens, agents, issuers: issuerVerifier, keys: stsKeys, revocations: stsRevocations, access, audit: auditWriter }),
-    stsVerifier: new StsVerifier({ keys: stsKeys, revocations: stsRevocations, agents, defaultAudience: config.sts.audience }),
+    stsVerifier,
     /** /ready: the store answers and the key-encryption key is usable. */
     async ready(): Promise<{ store: boolean; key: boolean }> {
       const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);

@@ -11,11 +11,14 @@ import { parseTtl } from "../tokens/ttl";
 
 const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-/** Seconds, or a TTL such as "15m" or "1h" (at most a day). */
-const duration = z
-  .union([z.number(), z.string()])
-  .transform((v) => parseTtl(v))
-  .pipe(z.number({ message: 'must be seconds or a TTL such as "15m"' }).int().min(10).max(86_400));
+/** Seconds, or a TTL such as "15m", "1h", "7d". */
+const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const seconds = parseTtl(v);
+  if (seconds === null) ctx.addIssue({ code: "custom", message: 'must be a duration such as "15m", "1h" or a number of seconds' });
+  return seconds ?? 0;
+});
+/** An STS token lifetime: 10 s to a day. */
+const tokenLifetime = duration.pipe(z.number().int().min(10, "must be at least 10 seconds").max(86_400, "must be at most a day (86400)"));
 
 /** Each section's keys. Top-level keys live under "". */
 const sections = {
@@ -76,8 +79,8 @@ const sections = {
     /** Empty: the server's own https://host:port. */
     issuer: z.string().default("").refine((v) => v === "" || /^https?:\/\/\S+$/.test(v), { message: "must be empty or an https:// URL" }),
     audience: z.string().min(1).max(200).default("arcan"),
-    ttl: duration.default(900),
-    max_ttl: duration.default(3600),
+    ttl: tokenLifetime.default(900),
+    max_ttl: tokenLifetime.default(3600),
     /** Lets trusted issuers' jwks_url point to loopback and private addresses (tests, internal IdPs). */
     allow_private_networks: bool.default(false),
   }),

@@ -13,6 +13,7 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/webhooks", label: "Webhooks" },
   { href: "/users", label: "Users" },
   { href: "/plugins", label: "Plugins" },
+  { href: "/agents", label: "Agents" },
 ];
 
 export function Nav() {

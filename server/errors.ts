@@ -60,11 +60,13 @@ export class AppError extends Error {
   readonly code: string;
   readonly issues: FieldIssue[] | undefined;
   readonly headers: Record<string, string> | undefined;
+  /** Extra problem members a protocol requires (OAuth's `error`, `error_description`). */
+  readonly extensions: Record<string, string> | undefined;
 
   constructor(
     kind: ErrorKind,
     detail: string,
-    opts: { code?: string; issues?: FieldIssue[]; headers?: Record<string, string>; cause?: unknown } = {},
+    opts: { code?: string; issues?: FieldIssue[]; headers?: Record<string, string>; extensions?: Record<string, string>; cause?: unknown } = {},
   ) {
     super(detail, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "AppError";
@@ -72,6 +74,7 @@ export class AppError extends Error {
     this.code = opts.code ?? kind;
     this.issues = opts.issues;
     this.headers = opts.headers;
+    this.extensions = opts.extensions;
   }
 
   get status(): number {

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  services.sts.setDefaultIssuer(`https://${shownHost}:${port}`);
   process.stderr.write(
     `Arcan is listening on https://${shownHost}:${port}/ (store: ${store.provider}${config.console.enabled ? ", console on" : ""})\n` +
       `TLS certificate ${tls.certFile}${tls.selfSigned ? " (self-signed)" : ""}, SHA-256 fingerprint ${tls.fingerprint256}\n`,

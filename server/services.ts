@@ -27,6 +27,13 @@ import { WebhookDispatcher } from "./webhooks/dispatcher";
 import { WebhookService } from "./webhooks/service";
 import { EngineTypes } from "./engines/driver";
 import { createPlugins } from "./plugins";
+import { AgentService } from "./agents/service";
+import { IssuerVerifier } from "./issuers/verify";
+import { TrustedIssuerService } from "./issuers/service";
+import { StsKeyStore } from "./sts/keys";
+import { RevocationList } from "./sts/revocations";
+import { StsService } from "./sts/service";
+import { StsVerifier, type StsTokenVerifier } from "./sts/verifier";
 
 export function createServices(deps: { config: ArcanConfig; store: Store; kms: KmsProvider; logger: Logger; metrics: Metrics }) {
   const { config, store, kms, logger, metrics } = deps;
@@ -44,6 +51,13 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const syslog = config.audit.syslog_address ? new SyslogSink(db, store.provider, config.audit.syslog_address, logger) : null;
   const engineTypes = new EngineTypes();
   const plugins = createPlugins({ db, config: config.plugins, access, audit: auditWriter, outbox, engineTypes, logger });
+  const tokens = new TokenService(db, access, auditWriter, tokenCache, metrics, outbox);
+  // Agent authorization, identity half: agents, trusted issuers, the STS and its verifier.
+  const agents = new AgentService({ db, access, audit: auditWriter });
+  const issuerVerifier = new IssuerVerifier({ db, allowPrivateNetworks: config.sts.allow_private_networks });
+  const stsKeys = new StsKeyStore({ db, kms, maxTtlSeconds: config.sts.max_ttl });
+  const stsRevocations = new RevocationList({ db, maxTtlSeconds: config.sts.max_ttl });
+  const stsVerifier: StsTokenVerifier = new StsVerifier({ keys: stsKeys, revocations: stsRevocations, agents, defaultAudience: config.sts.audience });
   return {
     config,
     store,
@@ -58,7 +72,7 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     outbox,
     dispatcher,
     syslog,
-    tokens: new TokenService(db, access, auditWriter, tokenCache, metrics, outbox),
+    tokens,
     realms: new RealmService(db, access, auditWriter, realmDirectory, keyring, outbox),
     roles: new RoleService(db, access, auditWriter, tokenCache, outbox),
     secrets: new SecretService(db, access, auditWriter, keyring, store.fast, outbox),
@@ -68,6 +82,10 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     engineTypes,
     plugins: plugins.service,
     pluginRuntime: plugins.runtime,
+    agents,
+    trustedIssuers: new TrustedIssuerService({ db, access, audit: auditWriter, verifier: issuerVerifier, allowPrivateNetworks: config.sts.allow_private_networks }),
+    sts: new StsService({ db, config: config.sts, tokens, agents, issuers: issuerVerifier, keys: stsKeys, revocations: stsRevocations, access, audit: auditWriter }),
+    stsVerifier,
     /** /ready: the store answers and the key-encryption key is usable. */
     async ready(): Promise<{ store: boolean; key: boolean }> {
       const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);

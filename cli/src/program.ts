@@ -8,6 +8,7 @@ import { registerSecretCommands } from "./commands/secrets.js";
 import { registerTokenCommands, registerWhoami } from "./commands/tokens.js";
 import { registerPluginCommands } from "./commands/plugins.js";
 import { addConnectionOptions, UsageError } from "./context.js";
+import { registerAgentCommands } from "./commands/agents.js";
 
 export const EXIT = { ok: 0, apiError: 1, usage: 2 } as const;
 
@@ -40,6 +41,7 @@ export function buildProgram(version: string): Command {
   registerAuditCommands(program);
   registerWhoami(program);
   registerPluginCommands(program);
+  registerAgentCommands(program);
   return program;
 }
 

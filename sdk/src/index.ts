@@ -6,6 +6,7 @@
  *   const secret = await client.kv.get("DATABASE_URL", { realm: "myapp" });
  */
 import { Core, type ArcanClientOptions } from "./core.js";
+import { AgentsResource, StsResource } from "./agents.js";
 import { AuditResource, BindingsResource, KvResource, LeaseResource, RealmsResource, RolesResource, TokensResource } from "./resources.js";
 import { PluginsResource } from "./plugins.js";
 
@@ -18,6 +19,8 @@ export class ArcanClient {
   readonly audit: AuditResource;
   readonly lease: LeaseResource;
   readonly plugins: PluginsResource;
+  readonly agents: AgentsResource;
+  readonly sts: StsResource;
   /** The generated openapi-fetch client, for endpoints the facade does not wrap. */
   readonly api: Core["api"];
 
@@ -32,6 +35,8 @@ export class ArcanClient {
     this.audit = new AuditResource(core);
     this.lease = new LeaseResource(core);
     this.plugins = new PluginsResource(core);
+    this.agents = new AgentsResource(core);
+    this.sts = new StsResource(core);
   }
 }
 

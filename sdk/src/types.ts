@@ -56,3 +56,29 @@ export interface Page {
   limit?: number;
   cursor?: string;
 }
+
+export type Agent = Schemas["Agent"];
+export type AgentWithCredential = Schemas["AgentWithCredential"];
+export type AgentList = Schemas["AgentList"];
+export type CreateAgentRequest = Schemas["CreateAgentRequest"];
+export type UpdateAgentRequest = Schemas["UpdateAgentRequest"];
+export type StsTokenResponse = Schemas["StsTokenResponse"];
+
+/** What `client.sts.exchange` takes (RFC 8693 token exchange). */
+export interface StsExchangeInput {
+  /** The user: an Arcan API token (arc_…) or an ID token (a JWT) of a trusted user issuer. */
+  subjectToken: string;
+  /** Default: access_token for an arc_ token, id_token for a JWT. */
+  subjectTokenType?: "urn:ietf:params:oauth:token-type:access_token" | "urn:ietf:params:oauth:token-type:id_token";
+  /** The agent's agt_ credential. */
+  actorToken: string;
+  /** The workload's JWT (JWT-SVID or service-account token), optional. */
+  workloadToken?: string;
+  /** Scopes requested, as a list or space-separated. */
+  scope: string | string[];
+  /** The task descriptor (at most 200 characters). */
+  task: string;
+  audience?: string;
+  /** Seconds; the server caps it at [sts] max_ttl. */
+  requestedTtl?: number;
+}

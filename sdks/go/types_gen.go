@@ -59,6 +59,8 @@ const (
 	CapabilityDecisionsEvaluate Capability = "decisions:evaluate"
 	CapabilityReviewsDecide     Capability = "reviews:decide"
 	CapabilityAdmin             Capability = "admin"
+	CapabilityAgentsRead        Capability = "agents:read"
+	CapabilityAgentsManage      Capability = "agents:manage"
 )
 
 // TokenWithValue is the schema of that name in openapi.json: a token with its value, returned once by create and rotate
@@ -369,6 +371,248 @@ type WebhookDelivery struct {
 	CreatedAt     string                      `json:"created_at"`
 	DeliveredAt   *string                     `json:"delivered_at"`
 	AttemptLog    []WebhookDeliveryAttemptLog `json:"attempt_log"`
+}
+
+// PluginList is the schema of that name in openapi.json.
+type PluginList struct {
+	Items []Plugin `json:"items"`
+}
+
+// Plugin is the schema of that name in openapi.json.
+type Plugin struct {
+	Name          string   `json:"name"`
+	Version       string   `json:"version"`
+	EngineType    string   `json:"engine_type"`
+	State         string   `json:"state"`
+	HostFunctions []string `json:"host_functions"`
+	// ed25519:<first 16 hex digits of sha256(public key)>
+	SignerKeyID string `json:"signer_key_id"`
+	InstalledAt string `json:"installed_at"`
+	UpdatedAt   string `json:"updated_at"`
+	// Failed calls since the plugin last worked
+	CrashCount   int64          `json:"crash_count"`
+	ConfigSchema map[string]any `json:"config_schema"`
+}
+
+// InstallPluginRequest is the schema of that name in openapi.json: from the registry ({name, version}) or a package uploaded directly ({envelope, files})
+type InstallPluginRequest = any
+
+// UpgradePluginRequest is the schema of that name in openapi.json.
+type UpgradePluginRequest struct {
+	Version string `json:"version"`
+}
+
+// PluginCrashList is the schema of that name in openapi.json.
+type PluginCrashList struct {
+	Items []PluginCrash `json:"items"`
+}
+
+// PluginCrash is the schema of that name in openapi.json.
+type PluginCrash struct {
+	ID      string  `json:"id"`
+	Plugin  string  `json:"plugin"`
+	Version string  `json:"version"`
+	Limit   string  `json:"limit"`
+	Detail  string  `json:"detail"`
+	Realm   *string `json:"realm"`
+	At      string  `json:"at"`
+}
+
+// CreateAgentRequest is the schema of that name in openapi.json.
+type CreateAgentRequest struct {
+	Name          string   `json:"name"`
+	TrustTier     int64    `json:"trust_tier"`
+	AllowedScopes []string `json:"allowed_scopes"`
+	Description   *string  `json:"description,omitempty"`
+}
+
+// AgentWithCredential is the schema of that name in openapi.json: an agent with its credential, returned once by create and rotate
+type AgentWithCredential struct {
+	ID            string   `json:"id"`
+	Name          string   `json:"name"`
+	Description   string   `json:"description"`
+	TrustTier     int64    `json:"trust_tier"`
+	AllowedScopes []string `json:"allowed_scopes"`
+	// First characters of the credential, for recognition only
+	Prefix    string  `json:"prefix"`
+	Disabled  bool    `json:"disabled"`
+	CreatedAt string  `json:"created_at"`
+	UpdatedAt string  `json:"updated_at"`
+	RotatedAt *string `json:"rotated_at"`
+	CreatedBy string  `json:"created_by"`
+	// The agt_ credential; shown only in this response
+	Credential string `json:"credential"`
+}
+
+// AgentList is the schema of that name in openapi.json.
+type AgentList struct {
+	Items      []Agent `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// Agent is the schema of that name in openapi.json: a registered software actor (never its credential or hash)
+type Agent struct {
+	ID            string   `json:"id"`
+	Name          string   `json:"name"`
+	Description   string   `json:"description"`
+	TrustTier     int64    `json:"trust_tier"`
+	AllowedScopes []string `json:"allowed_scopes"`
+	// First characters of the credential, for recognition only
+	Prefix    string  `json:"prefix"`
+	Disabled  bool    `json:"disabled"`
+	CreatedAt string  `json:"created_at"`
+	UpdatedAt string  `json:"updated_at"`
+	RotatedAt *string `json:"rotated_at"`
+	CreatedBy string  `json:"created_by"`
+}
+
+// UpdateAgentRequest is the schema of that name in openapi.json.
+type UpdateAgentRequest struct {
+	Name          *string  `json:"name,omitempty"`
+	TrustTier     *int64   `json:"trust_tier,omitempty"`
+	AllowedScopes []string `json:"allowed_scopes,omitempty"`
+	Description   *string  `json:"description,omitempty"`
+	Disabled      *bool    `json:"disabled,omitempty"`
+}
+
+// CreateTrustedIssuerRequest is the schema of that name in openapi.json.
+type CreateTrustedIssuerRequest struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	// The `iss` its tokens carry
+	Issuer string `json:"issuer"`
+	// The `aud` its tokens must carry
+	Audience *string `json:"audience,omitempty"`
+	Jwks     *Jwks   `json:"jwks,omitempty"`
+	// HTTPS URL of the JWKS (cached; refetched on an unknown kid)
+	JwksURL *string `json:"jwks_url,omitempty"`
+	// The network its workloads run on (policies see it as context.network)
+	Network       *string  `json:"network,omitempty"`
+	AllowedScopes []string `json:"allowed_scopes,omitempty"`
+}
+
+// JwksKeys is the schema of that name in openapi.json.
+type JwksKeys struct {
+	Kty string  `json:"kty"`
+	Kid *string `json:"kid,omitempty"`
+	Alg *string `json:"alg,omitempty"`
+	D   any     `json:"d,omitempty"`
+}
+
+// Jwks is the schema of that name in openapi.json: an inline JSON Web Key Set (public keys)
+type Jwks struct {
+	Keys []JwksKeys `json:"keys"`
+}
+
+// TrustedIssuer is the schema of that name in openapi.json: an issuer whose tokens vouch for users or workloads
+type TrustedIssuer struct {
+	Name     string         `json:"name"`
+	Kind     string         `json:"kind"`
+	Issuer   string         `json:"issuer"`
+	Audience string         `json:"audience"`
+	Jwks     map[string]any `json:"jwks"`
+	JwksURL  *string        `json:"jwks_url"`
+	Network  *string        `json:"network"`
+	// null: the issuer does not narrow the granted scopes
+	AllowedScopes []string `json:"allowed_scopes"`
+	CreatedAt     string   `json:"created_at"`
+	UpdatedAt     string   `json:"updated_at"`
+}
+
+// TrustedIssuerList is the schema of that name in openapi.json.
+type TrustedIssuerList struct {
+	Items []TrustedIssuer `json:"items"`
+}
+
+// UpdateTrustedIssuerRequest is the schema of that name in openapi.json.
+type UpdateTrustedIssuerRequest struct {
+	Kind *string `json:"kind,omitempty"`
+	// The `iss` its tokens carry
+	Issuer *string `json:"issuer,omitempty"`
+	// The `aud` its tokens must carry
+	Audience *string `json:"audience,omitempty"`
+	Jwks     *Jwks   `json:"jwks,omitempty"`
+	// HTTPS URL of the JWKS (cached; refetched on an unknown kid)
+	JwksURL *string `json:"jwks_url,omitempty"`
+	// The network its workloads run on (policies see it as context.network)
+	Network       *string  `json:"network,omitempty"`
+	AllowedScopes []string `json:"allowed_scopes,omitempty"`
+}
+
+// StsTokenRequest is the schema of that name in openapi.json.
+type StsTokenRequest struct {
+	// urn:ietf:params:oauth:grant-type:token-exchange
+	GrantType *string `json:"grant_type,omitempty"`
+	// An Arcan API token or an ID token of a `user` trusted issuer
+	SubjectToken *string `json:"subject_token,omitempty"`
+	// urn:ietf:params:oauth:token-type:access_token or urn:ietf:params:oauth:token-type:id_token
+	SubjectTokenType *string `json:"subject_token_type,omitempty"`
+	// The agent's agt_ credential
+	ActorToken *string `json:"actor_token,omitempty"`
+	// urn:arcan:params:oauth:token-type:agent_credential
+	ActorTokenType *string `json:"actor_token_type,omitempty"`
+	// A JWT-SVID or service-account token of a `workload` trusted issuer (optional)
+	WorkloadToken *string `json:"workload_token,omitempty"`
+	// urn:ietf:params:oauth:token-type:jwt
+	WorkloadTokenType *string `json:"workload_token_type,omitempty"`
+	// Space-separated scopes
+	Scope *string `json:"scope,omitempty"`
+	// The task descriptor, at most 200 characters
+	Task     *string `json:"task,omitempty"`
+	Audience *string `json:"audience,omitempty"`
+	// Seconds; capped by [sts] max_ttl
+	RequestedTTL *string `json:"requested_ttl,omitempty"`
+}
+
+// StsTokenResponse is the schema of that name in openapi.json.
+type StsTokenResponse struct {
+	AccessToken     string `json:"access_token"`
+	IssuedTokenType string `json:"issued_token_type"`
+	TokenType       string `json:"token_type"`
+	ExpiresIn       int64  `json:"expires_in"`
+	// The granted scopes, space-separated
+	Scope string `json:"scope"`
+}
+
+// StsJwksKeys is the schema of that name in openapi.json.
+type StsJwksKeys struct {
+	Kty string `json:"kty"`
+	Crv string `json:"crv"`
+	X   string `json:"x"`
+	Y   string `json:"y"`
+	Kid string `json:"kid"`
+	Alg string `json:"alg"`
+	Use string `json:"use"`
+}
+
+// StsJwks is the schema of that name in openapi.json: the STS's public signing keys: the current one and those still published after a rotation
+type StsJwks struct {
+	Keys []StsJwksKeys `json:"keys"`
+}
+
+// StsKeyRotation is the schema of that name in openapi.json.
+type StsKeyRotation struct {
+	Kid                    string  `json:"kid"`
+	PreviousKid            *string `json:"previous_kid"`
+	PreviousPublishedUntil *string `json:"previous_published_until"`
+}
+
+// StsRevokeRequest is the schema of that name in openapi.json.
+type StsRevokeRequest struct {
+	JTI string `json:"jti"`
+}
+
+// StsRevocation is the schema of that name in openapi.json.
+type StsRevocation struct {
+	JTI       string `json:"jti"`
+	RevokedAt string `json:"revoked_at"`
+	// After this, no token with the jti could be valid
+	ExpiresAt string `json:"expires_at"`
+}
+
+// StsRevocationList is the schema of that name in openapi.json.
+type StsRevocationList struct {
+	Items []StsRevocation `json:"items"`
 }
 
 // ProblemErrors is the schema of that name in openapi.json.

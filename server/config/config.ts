@@ -7,9 +7,18 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
+import { parseTtl } from "../tokens/ttl";
 
 const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Seconds, or a TTL such as "15m", "1h", "7d". */
+const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const seconds = parseTtl(v);
+  if (seconds === null) ctx.addIssue({ code: "custom", message: 'must be a duration such as "15m", "1h" or a number of seconds' });
+  return seconds ?? 0;
+});
+/** An STS token lifetime: 10 s to a day. */
+const tokenLifetime = duration.pipe(z.number().int().min(10, "must be at least 10 seconds").max(86_400, "must be at most a day (86400)"));
 
 /** Base64 Ed25519 public keys: a TOML array, or a comma-separated environment variable. */
 const keyList = z
@@ -88,6 +97,15 @@ const sections = {
     sql_timeout_ms: int(100, 300_000).default(5000),
     http_timeout_ms: int(100, 300_000).default(10_000),
     http_max_body_bytes: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  }),
+  sts: z.strictObject({
+    /** Empty: the server's own https://host:port. */
+    issuer: z.string().default("").refine((v) => v === "" || /^https?:\/\/\S+$/.test(v), { message: "must be empty or an https:// URL" }),
+    audience: z.string().min(1).max(200).default("arcan"),
+    ttl: tokenLifetime.default(900),
+    max_ttl: tokenLifetime.default(3600),
+    /** Lets trusted issuers' jwks_url point to loopback and private addresses (tests, internal IdPs). */
+    allow_private_networks: bool.default(false),
   }),
 };
 

@@ -8,7 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const BODY_LENGTH = 24;
 const CHECKSUM_LENGTH = 6;
-export const TOKEN_PREFIXES = ["arc_", "oas_"] as const;
+export const TOKEN_PREFIXES = ["arc_", "oas_", "agt_"] as const;
 export type TokenPrefix = (typeof TOKEN_PREFIXES)[number];
 
 function randomBase62(length: number): string {

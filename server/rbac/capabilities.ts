@@ -27,6 +27,8 @@ export const CAPABILITIES = [
   "decisions:evaluate",
   "reviews:decide",
   "admin",
+  "agents:read",
+  "agents:manage",
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];

@@ -12,7 +12,7 @@ import { scrubUrl } from "../observability/logger";
 import type { Actor, Principal } from "../rbac/principal";
 import type { Services } from "../services";
 import { extractCredential } from "./credentials";
-import { clientIp, hasBody, readJsonBody, sendJson, sendProblem } from "./http";
+import { clientIp, hasBody, readFormBody, readJsonBody, sendJson, sendProblem } from "./http";
 import type { RateDecision } from "./ratelimit";
 import type { AnyRoute, RawReply } from "./route";
 import { Router } from "./router";
@@ -45,7 +45,8 @@ export function createRestApp(services: Services): RestHandler {
       const credential = extractCredential(req, search, config.auth.query_param_token);
       if (route.public) {
         applyRateLimit(res, services.rateLimiter.check(`ip:${clientIp(req)}`, config.rate_limit.per_ip));
-        const reply = await route.handle({ params: parse(route.params, params, "path"), query: parse(route.query, query(search), "query"), services, req, requestId, credential });
+        const form = route.form ? parse(route.form, await readFormBody(req), "body") : undefined;
+        const reply = await route.handle({ params: parse(route.params, params, "path"), query: parse(route.query, query(search), "query"), form, services, req, requestId, credential });
         return respond(res, route, reply);
       }
       const auth = credential ? await services.tokens.authenticate(credential) : null;

@@ -32,6 +32,26 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** An application/x-www-form-urlencoded body (OAuth endpoints); the first value of a repeated name wins. */
+export async function readFormBody(req: IncomingMessage): Promise<Record<string, string>> {
+  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") {
+    throw new AppError("unsupported_media_type", "Send the request body as application/x-www-form-urlencoded.", { code: "unsupported_media_type" });
+  }
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(Buffer.concat(chunks).toString("utf8"))) if (!(k in out)) out[k] = v;
+  return out;
+}
+
 function tooLarge(): AppError {
   return new AppError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { code: "payload_too_large" });
 }
@@ -52,6 +72,7 @@ export function sendProblem(res: ServerResponse, err: AppError, requestId: strin
     code: err.code,
     request_id: requestId,
     ...(err.issues ? { errors: err.issues } : {}),
+    ...err.extensions,
   };
   for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
   const text = JSON.stringify(body);

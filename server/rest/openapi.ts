@@ -69,6 +69,7 @@ export function buildOpenApi(routes: readonly AnyRoute[]): JsonSchema {
       ...(r.public ? { security: [] } : { "x-arcan-capability": r.capability }),
       ...(parameters.length ? { parameters } : {}),
       ...(r.body ? { requestBody: { required: !r.body.safeParse(undefined).success, content: { "application/json": { schema: toSchema(r.body, "input") } } } } : {}),
+      ...(r.public && r.form ? { requestBody: { required: true, content: { "application/x-www-form-urlencoded": { schema: toSchema(r.form, "input") } } } } : {}),
       responses: responsesFor(r, toSchema),
     };
   }

@@ -27,9 +27,11 @@ export interface HandlerContext<P, Q, B> {
   req: IncomingMessage;
 }
 
-export interface PublicContext<P, Q> {
+export interface PublicContext<P, Q, F = undefined> {
   params: P;
   query: Q;
+  /** The parsed form body, for routes that declare `form`. */
+  form: F;
   services: Services;
   req: IncomingMessage;
   requestId: string;
@@ -67,15 +69,17 @@ export interface AuthedRoute<P extends z.ZodType, Q extends z.ZodType, B extends
   handle(ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R> | void>;
 }
 
-export interface PublicRoute<P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType> extends Common<P, Q> {
+export interface PublicRoute<P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType, F extends z.ZodType = z.ZodUndefined> extends Common<P, Q> {
   public: true;
   body?: undefined;
+  /** An application/x-www-form-urlencoded body (OAuth endpoints). */
+  form?: F;
   response: R | null;
-  handle(ctx: PublicContext<z.output<P>, z.output<Q>>): Promise<z.input<R> | RawReply>;
+  handle(ctx: PublicContext<z.output<P>, z.output<Q>, z.output<F>>): Promise<z.input<R> | RawReply>;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the route table holds routes of every shape */
-export type AnyRoute = AuthedRoute<any, any, any, any> | PublicRoute<any, any, any>;
+export type AnyRoute = AuthedRoute<any, any, any, any> | PublicRoute<any, any, any, any>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export function route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodUndefined, R extends z.ZodType = z.ZodNull>(
@@ -84,8 +88,8 @@ export function route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.Z
   return spec as AnyRoute;
 }
 
-export function publicRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodNull>(
-  spec: Omit<PublicRoute<P, Q, R>, "public">,
+export function publicRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodNull, F extends z.ZodType = z.ZodUndefined>(
+  spec: Omit<PublicRoute<P, Q, R, F>, "public">,
 ): AnyRoute {
   return { ...spec, public: true } as AnyRoute;
 }

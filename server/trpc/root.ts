@@ -9,6 +9,7 @@ import { tokensRouter } from "./routers/tokens";
 import { usersRouter } from "./routers/users";
 import { webhooksRouter } from "./routers/webhooks";
 import { pluginsRouter } from "./routers/plugins";
+import { agentsRouter } from "./routers/agents";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   decisions: decisionsRouter,
   webhooks: webhooksRouter,
   plugins: pluginsRouter,
+  agents: agentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

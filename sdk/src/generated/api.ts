@@ -61,26 +61,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/.well-known/jwks.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Public keys that verify tokens Arcan signs (none until the token exchange is enabled)
-         * @description Public: no token needed.
-         */
-        get: operations["jwks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/auth/tokens": {
         parameters: {
             query?: never;
@@ -707,6 +687,232 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List agents
+         * @description Requires the capability `agents:read`.
+         */
+        get: operations["listAgents"];
+        put?: never;
+        /**
+         * Register an agent (its credential is shown once)
+         * @description Requires the capability `agents:manage`.
+         */
+        post: operations["createAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agent
+         * @description Requires the capability `agents:read`.
+         */
+        get: operations["getAgent"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an agent (its tokens stop working at once)
+         * @description Requires the capability `agents:manage`.
+         */
+        delete: operations["deleteAgent"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an agent; {"disabled": true} ends its tokens at once
+         * @description Requires the capability `agents:manage`.
+         */
+        patch: operations["updateAgent"];
+        trace?: never;
+    };
+    "/api/v1/agents/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new credential for the agent (shown once); the old one stops exchanging
+         * @description Requires the capability `agents:manage`.
+         */
+        post: operations["rotateAgentCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trusted-issuers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List trusted issuers
+         * @description Requires the capability `admin`.
+         */
+        get: operations["listTrustedIssuers"];
+        put?: never;
+        /**
+         * Trust an issuer of user ID tokens or workload tokens
+         * @description Requires the capability `admin`.
+         */
+        post: operations["createTrustedIssuer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trusted-issuers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A trusted issuer
+         * @description Requires the capability `admin`.
+         */
+        get: operations["getTrustedIssuer"];
+        put?: never;
+        post?: never;
+        /**
+         * Stop trusting an issuer
+         * @description Requires the capability `admin`.
+         */
+        delete: operations["deleteTrustedIssuer"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a trusted issuer
+         * @description Requires the capability `admin`.
+         */
+        patch: operations["updateTrustedIssuer"];
+        trace?: never;
+    };
+    "/api/v1/sts/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * RFC 8693 token exchange: user + agent (+ workload) → a short-lived task-bound JWT
+         * @description Form-encoded (application/x-www-form-urlencoded); the tokens in the body authenticate, no Arcan token is needed. Errors are problem+json carrying the OAuth fields `error` (invalid_request, invalid_scope, invalid_target, unsupported_grant_type) and `error_description`.
+         *
+         *     Public: no token needed.
+         */
+        post: operations["stsToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The STS's public signing keys (current and still-published previous ones)
+         * @description Public: no token needed.
+         */
+        get: operations["jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sts/keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing key; the old one stays published until every token it signed has expired
+         * @description Requires the capability `admin`.
+         */
+        post: operations["rotateStsKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sts/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse an issued token everywhere, at once, by its jti
+         * @description Requires the capability `agents:manage`.
+         */
+        post: operations["revokeStsToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sts/revocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Revoked jtis since a time (for stream consumers)
+         * @description Requires the capability `agents:read`.
+         */
+        get: operations["listStsRevocations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -769,7 +975,7 @@ export interface components {
          * @description A permission a token or role grants
          * @enum {string}
          */
-        Capability: "secrets:read" | "secrets:write" | "secrets:delete" | "leases:create" | "leases:read" | "leases:revoke" | "tokens:create" | "tokens:read" | "tokens:revoke" | "realms:read" | "realms:write" | "roles:read" | "roles:write" | "audit:read" | "engines:read" | "engines:manage" | "plugins:read" | "plugins:manage" | "webhooks:read" | "webhooks:manage" | "policies:read" | "policies:write" | "decisions:evaluate" | "reviews:decide" | "admin";
+        Capability: "secrets:read" | "secrets:write" | "secrets:delete" | "leases:create" | "leases:read" | "leases:revoke" | "tokens:create" | "tokens:read" | "tokens:revoke" | "realms:read" | "realms:write" | "roles:read" | "roles:write" | "audit:read" | "engines:read" | "engines:manage" | "plugins:read" | "plugins:manage" | "webhooks:read" | "webhooks:manage" | "policies:read" | "policies:write" | "decisions:evaluate" | "reviews:decide" | "admin" | "agents:read" | "agents:manage";
         /**
          * @description A token with its value, returned once by create and rotate
          * @example {
@@ -1309,6 +1515,261 @@ export interface components {
             realm: string | null;
             at: string;
         };
+        /**
+         * @example {
+         *       "name": "invoice-reconciler",
+         *       "trust_tier": 2,
+         *       "allowed_scopes": [
+         *         "jira.read:project/FIN-*"
+         *       ]
+         *     }
+         */
+        CreateAgentRequest: {
+            name: string;
+            trust_tier: number;
+            allowed_scopes: string[];
+            description?: string;
+        };
+        /** @description An agent with its credential, returned once by create and rotate */
+        AgentWithCredential: {
+            id: string;
+            name: string;
+            description: string;
+            trust_tier: number;
+            allowed_scopes: string[];
+            /** @description First characters of the credential, for recognition only */
+            prefix: string;
+            disabled: boolean;
+            created_at: string;
+            updated_at: string;
+            rotated_at: string | null;
+            created_by: string;
+            /** @description The agt_ credential; shown only in this response */
+            credential: string;
+        };
+        AgentList: {
+            items: components["schemas"]["Agent"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @description A registered software actor (never its credential or hash)
+         * @example {
+         *       "id": "agn_0193f1c2a4b5d6e7f8091a2b3c4d5e6f",
+         *       "name": "invoice-reconciler",
+         *       "description": "",
+         *       "trust_tier": 2,
+         *       "allowed_scopes": [
+         *         "jira.read:project/FIN-*",
+         *         "confluence.write:space/FIN-OPS"
+         *       ],
+         *       "prefix": "agt_7Ys2",
+         *       "disabled": false,
+         *       "created_at": "2026-11-22T10:00:00.000Z",
+         *       "updated_at": "2026-11-22T10:00:00.000Z",
+         *       "rotated_at": null,
+         *       "created_by": "token:tok_0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+         *     }
+         */
+        Agent: {
+            id: string;
+            name: string;
+            description: string;
+            trust_tier: number;
+            allowed_scopes: string[];
+            /** @description First characters of the credential, for recognition only */
+            prefix: string;
+            disabled: boolean;
+            created_at: string;
+            updated_at: string;
+            rotated_at: string | null;
+            created_by: string;
+        };
+        /**
+         * @example {
+         *       "disabled": true
+         *     }
+         */
+        UpdateAgentRequest: {
+            name?: string;
+            trust_tier?: number;
+            allowed_scopes?: string[];
+            description?: string;
+            disabled?: boolean;
+        };
+        /**
+         * @example {
+         *       "name": "k8s-prod",
+         *       "kind": "workload",
+         *       "issuer": "https://oidc.prod.example.com",
+         *       "audience": "arcan",
+         *       "jwks_url": "https://oidc.prod.example.com/keys",
+         *       "network": "corp-vpn"
+         *     }
+         */
+        CreateTrustedIssuerRequest: {
+            name: string;
+            /** @enum {string} */
+            kind: "user" | "workload";
+            /**
+             * Format: uri
+             * @description The `iss` its tokens carry
+             */
+            issuer: string;
+            /**
+             * @description The `aud` its tokens must carry
+             * @default arcan
+             */
+            audience: string;
+            jwks?: components["schemas"]["Jwks"];
+            /**
+             * Format: uri
+             * @description HTTPS URL of the JWKS (cached; refetched on an unknown kid)
+             */
+            jwks_url?: string;
+            /** @description The network its workloads run on (policies see it as context.network) */
+            network?: string | null;
+            allowed_scopes?: string[] | null;
+        };
+        /** @description An inline JSON Web Key Set (public keys) */
+        Jwks: {
+            keys: ({
+                /** @enum {string} */
+                kty: "RSA" | "EC" | "OKP";
+                kid?: string;
+                /** @enum {string} */
+                alg?: "RS256" | "ES256" | "EdDSA";
+                d?: unknown;
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description An issuer whose tokens vouch for users or workloads
+         * @example {
+         *       "name": "k8s-prod",
+         *       "kind": "workload",
+         *       "issuer": "https://oidc.prod.example.com",
+         *       "audience": "arcan",
+         *       "jwks": null,
+         *       "jwks_url": "https://oidc.prod.example.com/keys",
+         *       "network": "corp-vpn",
+         *       "allowed_scopes": null,
+         *       "created_at": "2026-11-22T10:00:00.000Z",
+         *       "updated_at": "2026-11-22T10:00:00.000Z"
+         *     }
+         */
+        TrustedIssuer: {
+            name: string;
+            /** @enum {string} */
+            kind: "user" | "workload";
+            issuer: string;
+            audience: string;
+            jwks: {
+                [key: string]: unknown;
+            } | null;
+            jwks_url: string | null;
+            network: string | null;
+            /** @description null: the issuer does not narrow the granted scopes */
+            allowed_scopes: string[] | null;
+            created_at: string;
+            updated_at: string;
+        };
+        TrustedIssuerList: {
+            items: components["schemas"]["TrustedIssuer"][];
+        };
+        /**
+         * @example {
+         *       "allowed_scopes": [
+         *         "jira.read:project/*"
+         *       ]
+         *     }
+         */
+        UpdateTrustedIssuerRequest: {
+            /** @enum {string} */
+            kind?: "user" | "workload";
+            /**
+             * Format: uri
+             * @description The `iss` its tokens carry
+             */
+            issuer?: string;
+            /** @description The `aud` its tokens must carry */
+            audience?: string;
+            jwks?: components["schemas"]["Jwks"];
+            /**
+             * Format: uri
+             * @description HTTPS URL of the JWKS (cached; refetched on an unknown kid)
+             */
+            jwks_url?: string;
+            /** @description The network its workloads run on (policies see it as context.network) */
+            network?: string | null;
+            allowed_scopes?: string[] | null;
+        };
+        StsTokenRequest: {
+            /** @description urn:ietf:params:oauth:grant-type:token-exchange */
+            grant_type?: string;
+            /** @description An Arcan API token or an ID token of a `user` trusted issuer */
+            subject_token?: string;
+            /** @description urn:ietf:params:oauth:token-type:access_token or urn:ietf:params:oauth:token-type:id_token */
+            subject_token_type?: string;
+            /** @description The agent's agt_ credential */
+            actor_token?: string;
+            /** @description urn:arcan:params:oauth:token-type:agent_credential */
+            actor_token_type?: string;
+            /** @description A JWT-SVID or service-account token of a `workload` trusted issuer (optional) */
+            workload_token?: string;
+            /** @description urn:ietf:params:oauth:token-type:jwt */
+            workload_token_type?: string;
+            /** @description Space-separated scopes */
+            scope?: string;
+            /** @description The task descriptor, at most 200 characters */
+            task?: string;
+            audience?: string;
+            /** @description Seconds; capped by [sts] max_ttl */
+            requested_ttl?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        StsTokenResponse: {
+            access_token: string;
+            /** @constant */
+            issued_token_type: "urn:ietf:params:oauth:token-type:jwt";
+            /** @constant */
+            token_type: "Bearer";
+            expires_in: number;
+            /** @description The granted scopes, space-separated */
+            scope: string;
+        };
+        /** @description The STS's public signing keys: the current one and those still published after a rotation */
+        StsJwks: {
+            keys: {
+                kty: string;
+                crv: string;
+                x: string;
+                y: string;
+                kid: string;
+                alg: string;
+                use: string;
+            }[];
+        };
+        StsKeyRotation: {
+            kid: string;
+            previous_kid: string | null;
+            previous_published_until: string | null;
+        };
+        StsRevokeRequest: {
+            jti: string;
+        };
+        StsRevocation: {
+            jti: string;
+            revoked_at: string;
+            /** @description After this, no token with the jti could be valid */
+            expires_at: string;
+        };
+        StsRevocationList: {
+            items: components["schemas"]["StsRevocation"][];
+        };
         /** @description RFC 9457 problem details; `code` is stable and machine-readable */
         Problem: {
             type: string;
@@ -1618,35 +2079,6 @@ export interface operations {
                 };
                 content: {
                     "text/plain; version=0.0.4": string;
-                };
-            };
-            429: components["responses"]["Problem429"];
-        };
-    };
-    jwks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        keys: {
-                            [key: string]: unknown;
-                        }[];
-                    };
                 };
             };
             429: components["responses"]["Problem429"];
@@ -3211,6 +3643,550 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PluginCrashList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listAgents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @example agn_0193f1c2a4b5d6e7f8091a2b3c4d5e6f */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgentRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentWithCredential"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example agn_0193f1c2a4b5d6e7f8091a2b3c4d5e6f */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example agn_0193f1c2a4b5d6e7f8091a2b3c4d5e6f */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example agn_0193f1c2a4b5d6e7f8091a2b3c4d5e6f */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAgentRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    rotateAgentCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example agn_0193f1c2a4b5d6e7f8091a2b3c4d5e6f */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentWithCredential"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listTrustedIssuers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedIssuerList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createTrustedIssuer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTrustedIssuerRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedIssuer"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getTrustedIssuer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedIssuer"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteTrustedIssuer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateTrustedIssuer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTrustedIssuerRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedIssuer"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    stsToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["StsTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StsTokenResponse"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+        };
+    };
+    jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StsJwks"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+        };
+    };
+    rotateStsKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StsKeyRotation"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    revokeStsToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StsRevokeRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StsRevocation"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listStsRevocations: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601; revocations after this time (default: all kept) */
+                since?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StsRevocationList"];
                 };
             };
             400: components["responses"]["Problem400"];

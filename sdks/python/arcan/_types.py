@@ -10,7 +10,11 @@ from typing import Any, Dict, List, Literal, Optional
 
 
 # A permission a token or role grants
-Capability = Literal["secrets:read", "secrets:write", "secrets:delete", "leases:create", "leases:read", "leases:revoke", "tokens:create", "tokens:read", "tokens:revoke", "realms:read", "realms:write", "roles:read", "roles:write", "audit:read", "engines:read", "engines:manage", "plugins:read", "plugins:manage", "webhooks:read", "webhooks:manage", "policies:read", "policies:write", "decisions:evaluate", "reviews:decide", "admin"]
+Capability = Literal["secrets:read", "secrets:write", "secrets:delete", "leases:create", "leases:read", "leases:revoke", "tokens:create", "tokens:read", "tokens:revoke", "realms:read", "realms:write", "roles:read", "roles:write", "audit:read", "engines:read", "engines:manage", "plugins:read", "plugins:manage", "webhooks:read", "webhooks:manage", "policies:read", "policies:write", "decisions:evaluate", "reviews:decide", "admin", "agents:read", "agents:manage"]
+
+
+# From the registry ({name, version}) or a package uploaded directly ({envelope, files})
+InstallPluginRequest = Any
 
 
 @dataclass
@@ -1087,6 +1091,775 @@ class WebhookDelivery:
         out["created_at"] = self.created_at
         out["delivered_at"] = self.delivered_at
         out["attempt_log"] = [x.to_dict() for x in self.attempt_log]
+        return out
+
+
+@dataclass
+class PluginList:
+    """The PluginList schema of openapi.json."""
+
+    items: List[Plugin]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PluginList":
+        return cls(
+            items=[Plugin.from_dict(x) for x in d["items"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["items"] = [x.to_dict() for x in self.items]
+        return out
+
+
+@dataclass
+class Plugin:
+    """The Plugin schema of openapi.json."""
+
+    name: str
+    version: str
+    engine_type: str
+    state: Literal["active", "failed", "disabled"]
+    host_functions: List[str]
+    # ed25519:<first 16 hex digits of sha256(public key)>
+    signer_key_id: str
+    installed_at: str
+    updated_at: str
+    # Failed calls since the plugin last worked
+    crash_count: int
+    config_schema: Dict[str, Any]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Plugin":
+        return cls(
+            name=d["name"],
+            version=d["version"],
+            engine_type=d["engine_type"],
+            state=d["state"],
+            host_functions=d["host_functions"],
+            signer_key_id=d["signer_key_id"],
+            installed_at=d["installed_at"],
+            updated_at=d["updated_at"],
+            crash_count=d["crash_count"],
+            config_schema=d["config_schema"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["name"] = self.name
+        out["version"] = self.version
+        out["engine_type"] = self.engine_type
+        out["state"] = self.state
+        out["host_functions"] = self.host_functions
+        out["signer_key_id"] = self.signer_key_id
+        out["installed_at"] = self.installed_at
+        out["updated_at"] = self.updated_at
+        out["crash_count"] = self.crash_count
+        out["config_schema"] = self.config_schema
+        return out
+
+
+@dataclass
+class UpgradePluginRequest:
+    """The UpgradePluginRequest schema of openapi.json."""
+
+    version: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "UpgradePluginRequest":
+        return cls(
+            version=d["version"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["version"] = self.version
+        return out
+
+
+@dataclass
+class PluginCrashList:
+    """The PluginCrashList schema of openapi.json."""
+
+    items: List[PluginCrash]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PluginCrashList":
+        return cls(
+            items=[PluginCrash.from_dict(x) for x in d["items"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["items"] = [x.to_dict() for x in self.items]
+        return out
+
+
+@dataclass
+class PluginCrash:
+    """The PluginCrash schema of openapi.json."""
+
+    id: str
+    plugin: str
+    version: str
+    limit: str
+    detail: str
+    realm: Optional[str]
+    at: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PluginCrash":
+        return cls(
+            id=d["id"],
+            plugin=d["plugin"],
+            version=d["version"],
+            limit=d["limit"],
+            detail=d["detail"],
+            realm=d["realm"],
+            at=d["at"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["id"] = self.id
+        out["plugin"] = self.plugin
+        out["version"] = self.version
+        out["limit"] = self.limit
+        out["detail"] = self.detail
+        out["realm"] = self.realm
+        out["at"] = self.at
+        return out
+
+
+@dataclass
+class CreateAgentRequest:
+    """The CreateAgentRequest schema of openapi.json."""
+
+    name: str
+    trust_tier: int
+    allowed_scopes: List[str]
+    description: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "CreateAgentRequest":
+        return cls(
+            name=d["name"],
+            trust_tier=d["trust_tier"],
+            allowed_scopes=d["allowed_scopes"],
+            description=d.get("description"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["name"] = self.name
+        out["trust_tier"] = self.trust_tier
+        out["allowed_scopes"] = self.allowed_scopes
+        if self.description is not None:
+            out["description"] = self.description
+        return out
+
+
+@dataclass
+class AgentWithCredential:
+    """An agent with its credential, returned once by create and rotate"""
+
+    id: str
+    name: str
+    description: str
+    trust_tier: int
+    allowed_scopes: List[str]
+    # First characters of the credential, for recognition only
+    prefix: str
+    disabled: bool
+    created_at: str
+    updated_at: str
+    rotated_at: Optional[str]
+    created_by: str
+    # The agt_ credential; shown only in this response
+    credential: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "AgentWithCredential":
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            description=d["description"],
+            trust_tier=d["trust_tier"],
+            allowed_scopes=d["allowed_scopes"],
+            prefix=d["prefix"],
+            disabled=d["disabled"],
+            created_at=d["created_at"],
+            updated_at=d["updated_at"],
+            rotated_at=d["rotated_at"],
+            created_by=d["created_by"],
+            credential=d["credential"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["id"] = self.id
+        out["name"] = self.name
+        out["description"] = self.description
+        out["trust_tier"] = self.trust_tier
+        out["allowed_scopes"] = self.allowed_scopes
+        out["prefix"] = self.prefix
+        out["disabled"] = self.disabled
+        out["created_at"] = self.created_at
+        out["updated_at"] = self.updated_at
+        out["rotated_at"] = self.rotated_at
+        out["created_by"] = self.created_by
+        out["credential"] = self.credential
+        return out
+
+
+@dataclass
+class AgentList:
+    """The AgentList schema of openapi.json."""
+
+    items: List[Agent]
+    next_cursor: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "AgentList":
+        return cls(
+            items=[Agent.from_dict(x) for x in d["items"]],
+            next_cursor=d["next_cursor"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["items"] = [x.to_dict() for x in self.items]
+        out["next_cursor"] = self.next_cursor
+        return out
+
+
+@dataclass
+class Agent:
+    """A registered software actor (never its credential or hash)"""
+
+    id: str
+    name: str
+    description: str
+    trust_tier: int
+    allowed_scopes: List[str]
+    # First characters of the credential, for recognition only
+    prefix: str
+    disabled: bool
+    created_at: str
+    updated_at: str
+    rotated_at: Optional[str]
+    created_by: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Agent":
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            description=d["description"],
+            trust_tier=d["trust_tier"],
+            allowed_scopes=d["allowed_scopes"],
+            prefix=d["prefix"],
+            disabled=d["disabled"],
+            created_at=d["created_at"],
+            updated_at=d["updated_at"],
+            rotated_at=d["rotated_at"],
+            created_by=d["created_by"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["id"] = self.id
+        out["name"] = self.name
+        out["description"] = self.description
+        out["trust_tier"] = self.trust_tier
+        out["allowed_scopes"] = self.allowed_scopes
+        out["prefix"] = self.prefix
+        out["disabled"] = self.disabled
+        out["created_at"] = self.created_at
+        out["updated_at"] = self.updated_at
+        out["rotated_at"] = self.rotated_at
+        out["created_by"] = self.created_by
+        return out
+
+
+@dataclass
+class UpdateAgentRequest:
+    """The UpdateAgentRequest schema of openapi.json."""
+
+    name: Optional[str] = None
+    trust_tier: Optional[int] = None
+    allowed_scopes: Optional[List[str]] = None
+    description: Optional[str] = None
+    disabled: Optional[bool] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "UpdateAgentRequest":
+        return cls(
+            name=d.get("name"),
+            trust_tier=d.get("trust_tier"),
+            allowed_scopes=d.get("allowed_scopes"),
+            description=d.get("description"),
+            disabled=d.get("disabled"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        if self.name is not None:
+            out["name"] = self.name
+        if self.trust_tier is not None:
+            out["trust_tier"] = self.trust_tier
+        if self.allowed_scopes is not None:
+            out["allowed_scopes"] = self.allowed_scopes
+        if self.description is not None:
+            out["description"] = self.description
+        if self.disabled is not None:
+            out["disabled"] = self.disabled
+        return out
+
+
+@dataclass
+class CreateTrustedIssuerRequest:
+    """The CreateTrustedIssuerRequest schema of openapi.json."""
+
+    name: str
+    kind: Literal["user", "workload"]
+    # The `iss` its tokens carry
+    issuer: str
+    # The `aud` its tokens must carry
+    audience: Optional[str] = None
+    jwks: Optional[Jwks] = None
+    # HTTPS URL of the JWKS (cached; refetched on an unknown kid)
+    jwks_url: Optional[str] = None
+    # The network its workloads run on (policies see it as context.network)
+    network: Optional[str] = None
+    allowed_scopes: Optional[List[str]] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "CreateTrustedIssuerRequest":
+        return cls(
+            name=d["name"],
+            kind=d["kind"],
+            issuer=d["issuer"],
+            audience=d.get("audience"),
+            jwks=None if d.get("jwks") is None else Jwks.from_dict(d.get("jwks")),
+            jwks_url=d.get("jwks_url"),
+            network=d.get("network"),
+            allowed_scopes=d.get("allowed_scopes"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["name"] = self.name
+        out["kind"] = self.kind
+        out["issuer"] = self.issuer
+        if self.audience is not None:
+            out["audience"] = self.audience
+        if self.jwks is not None:
+            out["jwks"] = self.jwks.to_dict()
+        if self.jwks_url is not None:
+            out["jwks_url"] = self.jwks_url
+        if self.network is not None:
+            out["network"] = self.network
+        if self.allowed_scopes is not None:
+            out["allowed_scopes"] = self.allowed_scopes
+        return out
+
+
+@dataclass
+class JwksKeys:
+    """The JwksKeys schema of openapi.json."""
+
+    kty: Literal["RSA", "EC", "OKP"]
+    kid: Optional[str] = None
+    alg: Optional[Literal["RS256", "ES256", "EdDSA"]] = None
+    d: Any = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "JwksKeys":
+        return cls(
+            kty=d["kty"],
+            kid=d.get("kid"),
+            alg=d.get("alg"),
+            d=d.get("d"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["kty"] = self.kty
+        if self.kid is not None:
+            out["kid"] = self.kid
+        if self.alg is not None:
+            out["alg"] = self.alg
+        if self.d is not None:
+            out["d"] = self.d
+        return out
+
+
+@dataclass
+class Jwks:
+    """An inline JSON Web Key Set (public keys)"""
+
+    keys: List[JwksKeys]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Jwks":
+        return cls(
+            keys=[JwksKeys.from_dict(x) for x in d["keys"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["keys"] = [x.to_dict() for x in self.keys]
+        return out
+
+
+@dataclass
+class TrustedIssuer:
+    """An issuer whose tokens vouch for users or workloads"""
+
+    name: str
+    kind: Literal["user", "workload"]
+    issuer: str
+    audience: str
+    jwks: Optional[Dict[str, Any]]
+    jwks_url: Optional[str]
+    network: Optional[str]
+    # null: the issuer does not narrow the granted scopes
+    allowed_scopes: Optional[List[str]]
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "TrustedIssuer":
+        return cls(
+            name=d["name"],
+            kind=d["kind"],
+            issuer=d["issuer"],
+            audience=d["audience"],
+            jwks=d["jwks"],
+            jwks_url=d["jwks_url"],
+            network=d["network"],
+            allowed_scopes=d["allowed_scopes"],
+            created_at=d["created_at"],
+            updated_at=d["updated_at"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["name"] = self.name
+        out["kind"] = self.kind
+        out["issuer"] = self.issuer
+        out["audience"] = self.audience
+        out["jwks"] = self.jwks
+        out["jwks_url"] = self.jwks_url
+        out["network"] = self.network
+        out["allowed_scopes"] = self.allowed_scopes
+        out["created_at"] = self.created_at
+        out["updated_at"] = self.updated_at
+        return out
+
+
+@dataclass
+class TrustedIssuerList:
+    """The TrustedIssuerList schema of openapi.json."""
+
+    items: List[TrustedIssuer]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "TrustedIssuerList":
+        return cls(
+            items=[TrustedIssuer.from_dict(x) for x in d["items"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["items"] = [x.to_dict() for x in self.items]
+        return out
+
+
+@dataclass
+class UpdateTrustedIssuerRequest:
+    """The UpdateTrustedIssuerRequest schema of openapi.json."""
+
+    kind: Optional[Literal["user", "workload"]] = None
+    # The `iss` its tokens carry
+    issuer: Optional[str] = None
+    # The `aud` its tokens must carry
+    audience: Optional[str] = None
+    jwks: Optional[Jwks] = None
+    # HTTPS URL of the JWKS (cached; refetched on an unknown kid)
+    jwks_url: Optional[str] = None
+    # The network its workloads run on (policies see it as context.network)
+    network: Optional[str] = None
+    allowed_scopes: Optional[List[str]] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "UpdateTrustedIssuerRequest":
+        return cls(
+            kind=d.get("kind"),
+            issuer=d.get("issuer"),
+            audience=d.get("audience"),
+            jwks=None if d.get("jwks") is None else Jwks.from_dict(d.get("jwks")),
+            jwks_url=d.get("jwks_url"),
+            network=d.get("network"),
+            allowed_scopes=d.get("allowed_scopes"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        if self.kind is not None:
+            out["kind"] = self.kind
+        if self.issuer is not None:
+            out["issuer"] = self.issuer
+        if self.audience is not None:
+            out["audience"] = self.audience
+        if self.jwks is not None:
+            out["jwks"] = self.jwks.to_dict()
+        if self.jwks_url is not None:
+            out["jwks_url"] = self.jwks_url
+        if self.network is not None:
+            out["network"] = self.network
+        if self.allowed_scopes is not None:
+            out["allowed_scopes"] = self.allowed_scopes
+        return out
+
+
+@dataclass
+class StsTokenRequest:
+    """The StsTokenRequest schema of openapi.json."""
+
+    # urn:ietf:params:oauth:grant-type:token-exchange
+    grant_type: Optional[str] = None
+    # An Arcan API token or an ID token of a `user` trusted issuer
+    subject_token: Optional[str] = None
+    # urn:ietf:params:oauth:token-type:access_token or urn:ietf:params:oauth:token-type:id_token
+    subject_token_type: Optional[str] = None
+    # The agent's agt_ credential
+    actor_token: Optional[str] = None
+    # urn:arcan:params:oauth:token-type:agent_credential
+    actor_token_type: Optional[str] = None
+    # A JWT-SVID or service-account token of a `workload` trusted issuer (optional)
+    workload_token: Optional[str] = None
+    # urn:ietf:params:oauth:token-type:jwt
+    workload_token_type: Optional[str] = None
+    # Space-separated scopes
+    scope: Optional[str] = None
+    # The task descriptor, at most 200 characters
+    task: Optional[str] = None
+    audience: Optional[str] = None
+    # Seconds; capped by [sts] max_ttl
+    requested_ttl: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "StsTokenRequest":
+        return cls(
+            grant_type=d.get("grant_type"),
+            subject_token=d.get("subject_token"),
+            subject_token_type=d.get("subject_token_type"),
+            actor_token=d.get("actor_token"),
+            actor_token_type=d.get("actor_token_type"),
+            workload_token=d.get("workload_token"),
+            workload_token_type=d.get("workload_token_type"),
+            scope=d.get("scope"),
+            task=d.get("task"),
+            audience=d.get("audience"),
+            requested_ttl=d.get("requested_ttl"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        if self.grant_type is not None:
+            out["grant_type"] = self.grant_type
+        if self.subject_token is not None:
+            out["subject_token"] = self.subject_token
+        if self.subject_token_type is not None:
+            out["subject_token_type"] = self.subject_token_type
+        if self.actor_token is not None:
+            out["actor_token"] = self.actor_token
+        if self.actor_token_type is not None:
+            out["actor_token_type"] = self.actor_token_type
+        if self.workload_token is not None:
+            out["workload_token"] = self.workload_token
+        if self.workload_token_type is not None:
+            out["workload_token_type"] = self.workload_token_type
+        if self.scope is not None:
+            out["scope"] = self.scope
+        if self.task is not None:
+            out["task"] = self.task
+        if self.audience is not None:
+            out["audience"] = self.audience
+        if self.requested_ttl is not None:
+            out["requested_ttl"] = self.requested_ttl
+        return out
+
+
+@dataclass
+class StsTokenResponse:
+    """The StsTokenResponse schema of openapi.json."""
+
+    access_token: str
+    issued_token_type: str
+    token_type: str
+    expires_in: int
+    # The granted scopes, space-separated
+    scope: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "StsTokenResponse":
+        return cls(
+            access_token=d["access_token"],
+            issued_token_type=d["issued_token_type"],
+            token_type=d["token_type"],
+            expires_in=d["expires_in"],
+            scope=d["scope"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["access_token"] = self.access_token
+        out["issued_token_type"] = self.issued_token_type
+        out["token_type"] = self.token_type
+        out["expires_in"] = self.expires_in
+        out["scope"] = self.scope
+        return out
+
+
+@dataclass
+class StsJwksKeys:
+    """The StsJwksKeys schema of openapi.json."""
+
+    kty: str
+    crv: str
+    x: str
+    y: str
+    kid: str
+    alg: str
+    use: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "StsJwksKeys":
+        return cls(
+            kty=d["kty"],
+            crv=d["crv"],
+            x=d["x"],
+            y=d["y"],
+            kid=d["kid"],
+            alg=d["alg"],
+            use=d["use"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["kty"] = self.kty
+        out["crv"] = self.crv
+        out["x"] = self.x
+        out["y"] = self.y
+        out["kid"] = self.kid
+        out["alg"] = self.alg
+        out["use"] = self.use
+        return out
+
+
+@dataclass
+class StsJwks:
+    """The STS's public signing keys: the current one and those still published after a rotation"""
+
+    keys: List[StsJwksKeys]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "StsJwks":
+        return cls(
+            keys=[StsJwksKeys.from_dict(x) for x in d["keys"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["keys"] = [x.to_dict() for x in self.keys]
+        return out
+
+
+@dataclass
+class StsKeyRotation:
+    """The StsKeyRotation schema of openapi.json."""
+
+    kid: str
+    previous_kid: Optional[str]
+    previous_published_until: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "StsKeyRotation":
+        return cls(
+            kid=d["kid"],
+            previous_kid=d["previous_kid"],
+            previous_published_until=d["previous_published_until"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["kid"] = self.kid
+        out["previous_kid"] = self.previous_kid
+        out["previous_published_until"] = self.previous_published_until
+        return out
+
+
+@dataclass
+class StsRevokeRequest:
+    """The StsRevokeRequest schema of openapi.json."""
+
+    jti: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "StsRevokeRequest":
+        return cls(
+            jti=d["jti"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["jti"] = self.jti
+        return out
+
+
+@dataclass
+class StsRevocation:
+    """The StsRevocation schema of openapi.json."""
+
+    jti: str
+    revoked_at: str
+    # After this, no token with the jti could be valid
+    expires_at: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "StsRevocation":
+        return cls(
+            jti=d["jti"],
+            revoked_at=d["revoked_at"],
+            expires_at=d["expires_at"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["jti"] = self.jti
+        out["revoked_at"] = self.revoked_at
+        out["expires_at"] = self.expires_at
+        return out
+
+
+@dataclass
+class StsRevocationList:
+    """The StsRevocationList schema of openapi.json."""
+
+    items: List[StsRevocation]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "StsRevocationList":
+        return cls(
+            items=[StsRevocation.from_dict(x) for x in d["items"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["items"] = [x.to_dict() for x in self.items]
         return out
 
 

@@ -10,6 +10,9 @@ import { systemRoutes } from "./system";
 import { tokenRoutes } from "./tokens";
 import { webhookRoutes } from "./webhooks";
 import { pluginRoutes } from "./plugins";
+import { agentRoutes } from "./agents";
+import { trustedIssuerRoutes } from "./trusted-issuers";
+import { stsRoutes } from "./sts";
 
 let openApiText: string | null = null;
 
@@ -22,6 +25,9 @@ export const allRoutes: AnyRoute[] = [
   ...auditRoutes,
   ...webhookRoutes,
   ...pluginRoutes,
+  ...agentRoutes,
+  ...trustedIssuerRoutes,
+  ...stsRoutes,
   publicRoute({
     method: "GET",
     path: "/api/v1/openapi.json",

@@ -44,13 +44,4 @@ export const systemRoutes = [
       body: await services.metrics.registry.metrics(),
     }),
   }),
-  publicRoute({
-    method: "GET",
-    path: "/.well-known/jwks.json",
-    operationId: "jwks",
-    summary: "Public keys that verify tokens Arcan signs (none until the token exchange is enabled)",
-    tag: "system",
-    response: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
-    handle: async () => ({ keys: [] }),
-  }),
 ];

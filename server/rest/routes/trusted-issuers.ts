@@ -1,0 +1,63 @@
+/** /api/v1/trusted-issuers: who may vouch for users and workloads (TrustedIssuerService). */
+import { issuerOps, ZCreateIssuer, ZIssuerList, ZIssuerParams, ZTrustedIssuer, ZUpdateIssuer } from "../../issuers/schemas";
+import { route } from "../route";
+
+export const trustedIssuerRoutes = [
+  route({
+    method: "POST",
+    path: "/api/v1/trusted-issuers",
+    operationId: "createTrustedIssuer",
+    summary: "Trust an issuer of user ID tokens or workload tokens",
+    tag: "trusted-issuers",
+    capability: issuerOps.create.capability,
+    body: ZCreateIssuer,
+    status: 201,
+    response: ZTrustedIssuer,
+    handle: ({ actor, body, services }) => services.trustedIssuers.create(actor, body),
+  }),
+  route({
+    method: "GET",
+    path: "/api/v1/trusted-issuers",
+    operationId: "listTrustedIssuers",
+    summary: "List trusted issuers",
+    tag: "trusted-issuers",
+    capability: issuerOps.list.capability,
+    response: ZIssuerList,
+    handle: ({ actor, services }) => services.trustedIssuers.list(actor),
+  }),
+  route({
+    method: "GET",
+    path: "/api/v1/trusted-issuers/:name",
+    operationId: "getTrustedIssuer",
+    summary: "A trusted issuer",
+    tag: "trusted-issuers",
+    capability: issuerOps.get.capability,
+    params: ZIssuerParams,
+    response: ZTrustedIssuer,
+    handle: ({ actor, params, services }) => services.trustedIssuers.get(actor, params.name),
+  }),
+  route({
+    method: "PATCH",
+    path: "/api/v1/trusted-issuers/:name",
+    operationId: "updateTrustedIssuer",
+    summary: "Change a trusted issuer",
+    tag: "trusted-issuers",
+    capability: issuerOps.update.capability,
+    params: ZIssuerParams,
+    body: ZUpdateIssuer,
+    response: ZTrustedIssuer,
+    handle: ({ actor, params, body, services }) => services.trustedIssuers.update(actor, params.name, body),
+  }),
+  route({
+    method: "DELETE",
+    path: "/api/v1/trusted-issuers/:name",
+    operationId: "deleteTrustedIssuer",
+    summary: "Stop trusting an issuer",
+    tag: "trusted-issuers",
+    capability: issuerOps.delete.capability,
+    params: ZIssuerParams,
+    status: 204,
+    response: null,
+    handle: ({ actor, params, services }) => services.trustedIssuers.delete(actor, params.name),
+  }),
+];

@@ -129,6 +129,11 @@ function query(search: URLSearchParams | null): Record<string, string> {
 function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: "path" | "query" | "body"): T extends z.ZodType ? z.output<T> : undefined {
   type Out = T extends z.ZodType ? z.output<T> : undefined;
   if (!schema) return undefined as Out;
+  const nul = fieldWithNul(value);
+  if (nul !== null) {
+    const field = nul || where;
+    throw new AppError("invalid_input", `Invalid ${where}: ${field}: must not contain the character U+0000.`, { code: "validation_failed", issues: [{ field, message: "must not contain U+0000" }] });
+  }
   // A JSON `null` body is a body, not an absent one: it must not pass an optional body schema.
   const result = schema.safeParse(where === "body" ? value : (value ?? {}));
   if (result.success) return result.data as Out;
@@ -138,6 +143,27 @@ function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where
   }));
   const first = issues[0]!;
   throw new AppError("invalid_input", `Invalid ${where}: ${first.field}: ${first.message}.`, { code: "validation_failed", issues });
+}
+
+/**
+ * The path of the first string (value or key) holding U+0000, "" for the top level, null if none.
+ * PostgreSQL text cannot store it, so it is refused on every store alike. Iterative: bodies nest deep.
+ */
+function fieldWithNul(value: unknown): string | null {
+  const stack: { value: unknown; path: string }[] = [{ value, path: "" }];
+  while (stack.length > 0) {
+    const { value: v, path } = stack.pop()!;
+    if (typeof v === "string") {
+      if (v.includes("\0")) return path;
+    } else if (typeof v === "object" && v !== null) {
+      for (const [key, child] of Object.entries(v)) {
+        const childPath = path ? `${path}.${key}` : key;
+        if (key.includes("\0")) return childPath;
+        stack.push({ value: child, path: childPath });
+      }
+    }
+  }
+  return null;
 }
 
 async function rejectBody(req: IncomingMessage): Promise<undefined> {

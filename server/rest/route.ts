@@ -90,6 +90,9 @@ export function publicRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType
   return { ...spec, public: true } as AnyRoute;
 }
 
+/** Prisma's Int is 32-bit on both stores: a larger number in a request is refused, never sent to a query. */
+export const MAX_INT32 = 2_147_483_647;
+
 /** Cursor paging shared by list endpoints. */
 export const ZPageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),

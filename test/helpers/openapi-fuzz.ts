@@ -263,4 +263,47 @@ export function requestFor(op: Operation, doc: Schema, pool: ValuePool): fc.Arbi
     body: bodyText(op.body, doc, pool),
   });
 }
+/** Edge values one field at a time: strings a store may choke on, numbers past what a column holds. */
+const EDGE_STRINGS = ["a\u0000b", "../../etc/passwd", "99999999999999999999", "9223372036854775808", "1e300", "-1", "\ud83d\udd11\u202e\u00e9", "'\"; --"];
+const EDGE_NUMBERS = [2 ** 31, 2 ** 53 - 1, 9_223_372_036_854_775_808, 1e300, -1, -(2 ** 31) - 1, 0.5];
+
+/**
+ * Requests that are valid (as the admin, on existing rows) except for one field, which
+ * takes each edge value in turn: the values a schema must refuse or a store must hold.
+ * Random sampling finds these too, but only by luck; this sweep finds them every run.
+ */
+export function edgeRequests(op: Operation, doc: Schema, pool: ValuePool, seed: number): FuzzRequest[] {
+  const sample = <T>(arb: fc.Arbitrary<T>): T => fc.sample(arb, { numRuns: 1, seed })[0]!;
+  const pathParams = op.parameters.filter((p) => p.in === "path");
+  const queryParams = op.parameters.filter((p) => p.in === "query");
+  const basePath = (override?: [string, string]) => {
+    let out = op.path;
+    for (const p of pathParams) {
+      const harvested = pool.matching(resolve(p.schema, doc));
+      const value = override?.[0] === p.name ? override[1] : (harvested[seed % Math.max(1, harvested.length)] ?? sample(validValue(p.schema, doc, pool)));
+      out = out.replace(`{${p.name}}`, encodeURIComponent(String(value)));
+    }
+    return out;
+  };
+  const body = op.body ? resolve(op.body, doc) : null;
+  const baseBody = body ? (sample(validValue(body, doc, pool)) as Record<string, unknown>) : undefined;
+  const request = (path: string, bodyValue: unknown): FuzzRequest => ({
+    method: op.method,
+    path,
+    auth: "admin",
+    contentType: "application/json",
+    body: bodyValue === undefined ? undefined : JSON.stringify(bodyValue),
+  });
+  const out: FuzzRequest[] = [];
+  for (const p of pathParams) for (const v of EDGE_STRINGS) out.push(request(basePath([p.name, v]), baseBody));
+  for (const p of queryParams) for (const v of [...EDGE_STRINGS, ...EDGE_NUMBERS.map(String)]) out.push(request(`${basePath()}?${p.name}=${encodeURIComponent(v)}`, baseBody));
+  if (body?.type === "object" && baseBody && typeof baseBody === "object") {
+    for (const [key, prop] of Object.entries((body.properties ?? {}) as Record<string, Schema>)) {
+      const type = resolve(prop, doc).type;
+      const edges = type === "integer" || type === "number" ? EDGE_NUMBERS : type === "string" ? EDGE_STRINGS : [...EDGE_STRINGS.slice(0, 2), ...EDGE_NUMBERS.slice(0, 2), null, [EDGE_STRINGS[0]]];
+      for (const v of edges) out.push(request(basePath(), { ...baseBody, [key]: v }));
+    }
+  }
+  return out;
+}
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { createRealm, createToken, openRawStore, putSecret, startCore, uid } from "../helpers/core";
 import { assertRawAnswer, FRAMING_CASES, stderrAfterStart } from "../helpers/framing";
-import { operationsOf, requestFor, ValuePool, type FuzzRequest, type Operation } from "../helpers/openapi-fuzz";
+import { edgeRequests, operationsOf, requestFor, ValuePool, type FuzzRequest, type Operation } from "../helpers/openapi-fuzz";
 import { rawExchange } from "../helpers/raw-tls";
 import { STORES, type Reply, type TestServer } from "../helpers/server";
 
@@ -125,6 +125,19 @@ for (const store of STORES) {
           }),
           { numRuns: RUNS_PER_OPERATION, endOnFailure: true, includeErrorInReport: true },
         );
+      }
+    });
+
+    it("answers every operation's one-field edge requests (NUL, past int32/int64, traversal) likewise", async () => {
+      for (const [i, op] of ops.entries()) {
+        for (const req of edgeRequests(op, doc, pool, i)) {
+          const r = await send(req);
+          check(op, req, r);
+          if (req.method !== "GET" && r.status < 300) {
+            await seed();
+            await keepCredentials();
+          }
+        }
       }
     });
 

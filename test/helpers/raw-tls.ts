@@ -35,8 +35,8 @@ export function rawExchange(port: number, ca: Buffer, bytes: string | Buffer, ti
       chunks.push(d);
       const reply = parse(Buffer.concat(chunks).toString("latin1"), false);
       if (reply.status && Buffer.byteLength(reply.body, "latin1") >= Number(reply.headers["content-length"] ?? Infinity)) {
-        // The whole answer is in; wait briefly for the close that should follow.
-        setTimeout(() => finish(socket.readableEnded), 300);
+        // The whole answer is in; give the close that should follow time to arrive (a loaded CI machine is slow).
+        setTimeout(() => finish(socket.readableEnded), 1_500);
       }
     });
     socket.on("end", () => finish(true));

@@ -29,7 +29,7 @@ for (const store of STORES) {
     let weak: string;
     const seedRealm = `fuzz-${uid()}`;
     const statuses = new Map<number, number>();
-    const started = Date.now();
+    let started = 0;
     const ownTokens = new Set<string>();
 
     /** Rows the fuzz works on; put back when a generated request deleted them. */
@@ -52,6 +52,7 @@ for (const store of STORES) {
     }
 
     before(async () => {
+      started = Date.now();
       s = await startCore(store, { ARCAN_LOG_LEVEL: "info", ARCAN_WEBHOOKS_ALLOW_PRIVATE_NETWORKS: "true", ARCAN_WEBHOOKS_RETRY_SCHEDULE: "0" });
       ca = readFileSync(path.join(s.dataDir, "tls.crt"));
       const served = await s.request("GET", "/api/v1/openapi.json", { token: null });
@@ -131,10 +132,13 @@ for (const store of STORES) {
 
     it("answers every operation's one-field edge requests (NUL, past int32/int64, traversal) likewise", async () => {
       for (const [i, op] of ops.entries()) {
-        for (const req of edgeRequests(op, doc, pool, i)) {
-          const r = await send(req);
-          check(op, req, r);
-          if (req.method !== "GET" && r.status < 300) {
+        const requests = edgeRequests(op, doc, pool, i);
+        // Four at a time: the requests are independent, and the server has its own core.
+        for (let at = 0; at < requests.length; at += 4) {
+          const batch = requests.slice(at, at + 4);
+          const replies = await Promise.all(batch.map((req) => send(req)));
+          batch.forEach((req, j) => check(op, req, replies[j]!));
+          if (op.method !== "GET" && replies.some((r) => r.status < 300)) {
             await seed();
             await keepCredentials();
           }

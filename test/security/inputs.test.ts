@@ -58,6 +58,15 @@ for (const store of STORES) {
       assertProblem(await s.request("PUT", `/api/v1/realms/${realm}/secrets/k`, { body: { value: "x", cas: 2147483647 } }), 409, "cas_mismatch");
     });
 
+    it("answers concurrent creates of one name with one 201 and 409s, never a 500", async () => {
+      for (let round = 0; round < 3; round++) {
+        const name = `race-${uid()}`;
+        const replies = await Promise.all(Array.from({ length: 6 }, () => s.request("POST", "/api/v1/realms", { body: { name } })));
+        assert.deepEqual(replies.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409], replies.map((r) => r.text).join("\n"));
+        for (const r of replies.filter((x) => x.status === 409)) assertProblem(r, 409);
+      }
+    });
+
     it("refuses U+0000 in path, query and body text, naming the field", async () => {
       assertNamesField(await s.request("GET", "/api/v1/auth/tokens?cursor=tok%00"), "cursor");
       assertNamesField(await s.request("GET", `/api/v1/realms/${realm}/secrets?cursor=a%00b`), "cursor");

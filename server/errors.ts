@@ -92,8 +92,15 @@ export const errors = {
   conflict: (detail: string, code = "conflict") => new AppError("conflict", detail, { code }),
 };
 
-/** Anything that is not an AppError becomes a generic 500 that reveals nothing. */
+/**
+ * Anything that is not an AppError becomes a generic 500 that reveals nothing, except a
+ * unique-constraint violation (Prisma P2002): two requests raced to create the same name,
+ * and the loser gets the 409 it would have got a moment later.
+ */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if ((err as { code?: unknown } | null)?.code === "P2002") {
+    return new AppError("conflict", "A resource with that name or id already exists (created by a concurrent request).", { code: "conflict", cause: err });
+  }
   return new AppError("internal", "The server could not complete the request.", { code: "internal", cause: err });
 }

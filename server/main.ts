@@ -3,10 +3,11 @@
  * → one HTTPS listener for REST and the console. SIGTERM drains in-flight requests and
  * flushes pending audit writes before exit.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig, type ArcanConfig } from "./config/config";
+import { secureDataDir } from "./config/data-dir";
 import { prepareConsoleEnvironment } from "./console/secret";
 import { withConsoleSecurity } from "./console/security-headers";
 import { LocalKeyFileKms } from "./crypto/kms";
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.log.level);
   const metrics = createMetrics();
-  mkdirSync(config.data_dir, { recursive: true, mode: 0o700 });
+  // Everything this process creates (SQLite's -wal and -shm included) is private to its user.
+  process.umask(0o077);
+  for (const file of secureDataDir(config.data_dir)) logger.warn({ file }, "data directory entry was accessible by other users; made private");
 
   const tls = await loadTls({ certFile: config.tls.cert_file, keyFile: config.tls.key_file, dataDir: config.data_dir });
   const store = await openStore({ dataDir: config.data_dir, ...(config.database_url ? { databaseUrl: config.database_url } : {}) });

@@ -1,6 +1,16 @@
 /** Wire shapes of audit records and chain reports, shared by the REST routes and the console's tRPC router. */
 import { z } from "zod";
 
+/** Prisma's Int, and so `seq`, is 32-bit on both stores: a larger cursor must be refused, not sent. */
+const MAX_SEQ = 2_147_483_647;
+
+/** A `next_cursor` this API returned: the seq of the last record on the page. */
+export const ZAuditCursor = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, "not a cursor this API returned")
+  .transform(Number)
+  .pipe(z.number().max(MAX_SEQ, "not a cursor this API returned"));
+
 export const ZAuditRecord = z
   .object({
     id: z.string(),

@@ -1,5 +1,4 @@
 /** Audit search (cursor-paged, realm-filtered to what the caller may read) and chain verification. */
-import { AppError } from "../errors";
 import type { AccessGuard } from "../rbac/access";
 import { holds, type Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
@@ -125,11 +124,4 @@ export class AuditService {
     await auditSuccess(this.audit, actor, "audit.verify", { details: { valid: true, checked } });
     return { valid: true, checked, first_broken: null, head_hash: prev };
   }
-}
-
-export function parseAuditCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined;
-  const n = Number(cursor);
-  if (!Number.isInteger(n) || n < 1) throw new AppError("invalid_input", "cursor is not a value this API returned.", { issues: [{ field: "cursor", message: "invalid" }] });
-  return n;
 }

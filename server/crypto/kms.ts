@@ -4,8 +4,9 @@
  * same interface.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { refuseIfOpen } from "../config/data-dir";
 
 export interface KmsProvider {
   /** Identifies the key-encryption key, stored next to each wrapped key. */
@@ -48,8 +49,7 @@ export class LocalKeyFileKms implements KmsProvider {
     if (!existsSync(this.file)) {
       writeFileSync(this.file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
     }
-    const mode = statSync(this.file).mode & 0o777;
-    if (mode & 0o077) chmodSync(this.file, 0o600);
+    refuseIfOpen(this.file, statSync(this.file).mode);
     const key = Buffer.from(readFileSync(this.file, "utf8").trim(), "base64");
     if (key.length !== 32) throw new Error(`key file ${this.file} does not hold a 256-bit key`);
     this.key = key;

@@ -39,7 +39,7 @@ export async function loadTls(opts: { certFile: string; keyFile: string; dataDir
       ],
     });
     writeFileSync(keyFile, pems.private, { mode: 0o600 });
-    writeFileSync(certFile, pems.cert, { mode: 0o644 });
+    writeFileSync(certFile, pems.cert, { mode: 0o600 });
   }
   const cert = readFileSync(certFile, "utf8");
   return { key: readFileSync(keyFile, "utf8"), cert, fingerprint256: new X509Certificate(cert).fingerprint256, selfSigned: true, certFile };

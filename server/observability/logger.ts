@@ -29,7 +29,43 @@ export function createLogger(level: string): Logger {
   }, destination);
 }
 
-/** Drops a `p=` query parameter (Arc's InfluxDB 1.x token style) from a URL before it is logged. */
+/** A credential's shape anywhere in a decoded value: the arc_/agt_/oas_ token prefixes. */
+const TOKEN_LIKE = /(?:arc|agt|oas)_[0-9A-Za-z]{16,}/;
+const REDACTED = "[redacted]";
+
+/**
+ * The URL as it may be logged. Query parameters are judged by what the server decodes
+ * (`%70=` is `p=`): the `p` token parameter and any parameter whose name or value looks
+ * like a token are redacted, and so is a path segment that looks like one.
+ */
 export function scrubUrl(url: string): string {
-  return url.replace(/([?&])p=[^&]*/g, "$1p=[redacted]");
+  const queryStart = url.indexOf("?");
+  const pathname = queryStart < 0 ? url : url.slice(0, queryStart);
+  const path = pathname
+    .split("/")
+    .map((segment) => (TOKEN_LIKE.test(decodeSegment(segment)) ? REDACTED : segment))
+    .join("/");
+  if (queryStart < 0) return path;
+  const query = url
+    .slice(queryStart + 1)
+    .split("&")
+    .map((part) => {
+      // Decoded exactly as the REST app decodes it (URLSearchParams), so no spelling slips through.
+      const [entry] = new URLSearchParams(part);
+      if (!entry) return part;
+      const [name, value] = entry;
+      if (TOKEN_LIKE.test(name)) return REDACTED;
+      if (name.trim().toLowerCase() === "p" || TOKEN_LIKE.test(value)) return `${part.split("=", 1)[0]}=${REDACTED}`;
+      return part;
+    })
+    .join("&");
+  return `${path}?${query}`;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -14,7 +14,7 @@ import type { Services } from "../services";
 import { extractCredential } from "./credentials";
 import { clientIp, hasBody, readFormBody, readJsonBody, sendJson, sendProblem } from "./http";
 import type { RateDecision } from "./ratelimit";
-import type { AnyRoute, RawReply } from "./route";
+import { isOpaqueText, type AnyRoute, type RawReply } from "./route";
 import { Router } from "./router";
 import { allRoutes } from "./routes";
 
@@ -130,6 +130,11 @@ function query(search: URLSearchParams | null): Record<string, string> {
 function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: "path" | "query" | "body"): T extends z.ZodType ? z.output<T> : undefined {
   type Out = T extends z.ZodType ? z.output<T> : undefined;
   if (!schema) return undefined as Out;
+  const nul = fieldWithNul(value, opaqueFields(schema));
+  if (nul !== null) {
+    const field = nul || where;
+    throw new AppError("invalid_input", `Invalid ${where}: ${field}: must not contain the character U+0000.`, { code: "validation_failed", issues: [{ field, message: "must not contain U+0000" }] });
+  }
   // A JSON `null` body is a body, not an absent one: it must not pass an optional body schema.
   const result = schema.safeParse(where === "body" ? value : (value ?? {}));
   if (result.success) return result.data as Out;
@@ -140,6 +145,42 @@ function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where
   const first = issues[0]!;
   throw new AppError("invalid_input", `Invalid ${where}: ${first.field}: ${first.message}.`, { code: "validation_failed", issues });
 }
+
+/**
+ * The path of the first string (value or key) holding U+0000, "" for the top level, null if none.
+ * PostgreSQL text cannot store it, so it is refused on every store alike; fields marked
+ * OPAQUE_TEXT are exempt. Iterative: bodies nest deep.
+ */
+function fieldWithNul(value: unknown, opaque: ReadonlySet<string>): string | null {
+  const stack: { value: unknown; path: string }[] = [{ value, path: "" }];
+  while (stack.length > 0) {
+    const { value: v, path } = stack.pop()!;
+    if (opaque.has(path)) continue;
+    if (typeof v === "string") {
+      if (v.includes("\0")) return path;
+    } else if (typeof v === "object" && v !== null) {
+      for (const [key, child] of Object.entries(v)) {
+        const childPath = path ? `${path}.${key}` : key;
+        if (key.includes("\0")) return childPath;
+        stack.push({ value: child, path: childPath });
+      }
+    }
+  }
+  return null;
+}
+
+/** Top-level fields of an object schema marked OPAQUE_TEXT (worked out once per schema). */
+function opaqueFields(schema: z.ZodType): ReadonlySet<string> {
+  let fields = opaqueBySchema.get(schema);
+  if (!fields) {
+    const object = schema instanceof z.ZodOptional ? schema.unwrap() : schema;
+    const shape = object instanceof z.ZodObject ? (object.shape as Record<string, z.ZodType>) : {};
+    fields = new Set(Object.keys(shape).filter((key) => isOpaqueText(shape[key]!)));
+    opaqueBySchema.set(schema, fields);
+  }
+  return fields;
+}
+const opaqueBySchema = new WeakMap<z.ZodType, ReadonlySet<string>>();
 
 async function rejectBody(req: IncomingMessage): Promise<undefined> {
   const body = await readJsonBody(req).catch((err: unknown) => {

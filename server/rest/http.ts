@@ -16,10 +16,16 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) throw tooLarge();
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    // The stream broke: bad chunking (the listener has answered it) or the client went away.
+    throw new AppError("invalid_input", "The request body was cut off or badly framed.", { code: "malformed_request", cause: err });
   }
   if (size === 0) return undefined;
   if (type !== "application/json" && !type.endsWith("+json")) {

@@ -100,6 +100,8 @@ for (const store of STORES) {
       assert.equal(await snapshot(), before, "bad input changed nothing");
     });
 
+    // Every documented operation (paths, queries, bodies, framing) is fuzzed in test/security/fuzz.test.ts;
+    // this property adds that refused bodies leave the state unchanged.
     it("fuzzed junk bodies get a 4xx, never a 5xx, and change nothing", async () => {
       const before = await snapshot();
       // Bodies that could be valid are left out: anything else must be refused.
@@ -137,18 +139,6 @@ for (const store of STORES) {
           assertProblem(r, r.status);
         }),
         { numRuns: 150 },
-      );
-      await fc.assert(
-        fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ minLength: 1, maxLength: 40 }), async (a, b) => {
-          const path = `/api/v1/realms/${encodeURIComponent(a)}/secrets/${encodeURIComponent(b)}`;
-          for (const method of ["GET", "DELETE"]) {
-            const r = await s.request(method, path);
-            assert.ok(r.status < 500, `${method} ${path} → ${r.status} ${r.text}`);
-          }
-          const q = await s.request("GET", `/api/v1/audit?realm=${encodeURIComponent(a)}&actor=${encodeURIComponent(b)}&limit=${encodeURIComponent(a)}`);
-          assert.ok(q.status < 500, `${q.status} ${q.text}`);
-        }),
-        { numRuns: 40 },
       );
       assert.equal(await snapshot(), before, "nothing changed");
     });

@@ -1,7 +1,6 @@
 /** /api/v1/audit */
 import { z } from "zod";
-import { ZAuditRecord, ZAuditVerification } from "../../audit/schemas";
-import { parseAuditCursor } from "../../audit/service";
+import { ZAuditCursor, ZAuditRecord, ZAuditVerification } from "../../audit/schemas";
 import { route } from "../route";
 
 const ZTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -23,14 +22,13 @@ export const auditRoutes = [
       from: ZTime.optional(),
       to: ZTime.optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
-      cursor: z.string().max(20).optional(),
+      cursor: ZAuditCursor.optional(),
     }),
     response: z.object({ items: z.array(ZAuditRecord), next_cursor: z.string().nullable().describe("Pass as cursor for the next page; null on the last") }).meta({ id: "AuditPage" }),
-    handle: ({ actor, query, services }) => {
-      const cursor = parseAuditCursor(query.cursor);
-      return services.audit.search(actor, {
+    handle: ({ actor, query, services }) =>
+      services.audit.search(actor, {
         limit: query.limit,
-        ...(cursor !== undefined ? { cursor } : {}),
+        ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
         ...(query.realm ? { realm: query.realm } : {}),
         ...(query.actor ? { actor: query.actor } : {}),
         ...(query.action ? { action: query.action } : {}),
@@ -38,8 +36,7 @@ export const auditRoutes = [
         ...(query.request_id ? { requestId: query.request_id } : {}),
         ...(query.from ? { from: query.from } : {}),
         ...(query.to ? { to: query.to } : {}),
-      });
-    },
+      }),
   }),
   route({
     method: "GET",

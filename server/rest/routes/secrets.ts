@@ -1,7 +1,7 @@
 /** /api/v1/realms/:realm/secrets (KV engine) */
 import { z } from "zod";
 import { SECRET_KEY } from "../../secrets/service";
-import { route, ZPageQuery } from "../route";
+import { MAX_INT32, OPAQUE_TEXT, route, ZPageQuery } from "../route";
 import { ZRealmName } from "./realms";
 
 const ZKey = z.string().regex(SECRET_KEY, "letters, digits, '_', '.' and '-', 1 to 128 characters").meta({ examples: ["DATABASE_URL"] });
@@ -42,7 +42,7 @@ export const secretRoutes = [
     tag: "secrets",
     capability: "secrets:read",
     params: ZSecretParams,
-    query: z.strictObject({ version: z.coerce.number().int().min(1).optional().describe("A past version; default: the current one") }),
+    query: z.strictObject({ version: z.coerce.number().int().min(1).max(MAX_INT32).optional().describe("A past version; default: the current one") }),
     response: ZSecret,
     handle: ({ actor, params, query, services }) => services.secrets.get(actor, params.realm, params.key, query.version),
   }),
@@ -55,7 +55,7 @@ export const secretRoutes = [
     capability: "secrets:write",
     params: ZSecretParams,
     body: z
-      .strictObject({ value: z.string(), cas: z.number().int().min(0).optional().describe("Check-and-set: the version you expect to be current; 0 = the key must not exist") })
+      .strictObject({ value: z.string().meta(OPAQUE_TEXT), cas: z.number().int().min(0).max(MAX_INT32).optional().describe("Check-and-set: the version you expect to be current; 0 = the key must not exist") })
       .meta({ id: "PutSecretRequest", examples: [{ value: "postgres://app:s3cr3t@db.internal:5432/app", cas: 2 }] }),
     response: ZSecretMeta,
     handle: ({ actor, params, body, services }) => services.secrets.put(actor, params.realm, params.key, body.value, body.cas),

@@ -1,6 +1,6 @@
 /** Audit search (filters, cursor pages) and chain verification (AuditService). */
 import { z } from "zod";
-import { ZAuditRecord, ZAuditVerification } from "../../audit/schemas";
+import { ZAuditCursor, ZAuditRecord, ZAuditVerification } from "../../audit/schemas";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 import { ZRealmName } from "./schemas";
 
@@ -23,7 +23,7 @@ export const auditRouter = createTRPCRouter({
         requestId: optionalText(128),
         from: z.iso.datetime({ offset: true, message: "not a date and time" }).optional(),
         to: z.iso.datetime({ offset: true, message: "not a date and time" }).optional(),
-        cursor: z.string().regex(/^\d+$/).optional(),
+        cursor: ZAuditCursor.optional(),
         limit: z.number().int().min(1).max(200).default(25),
       }),
     )
@@ -38,7 +38,7 @@ export const auditRouter = createTRPCRouter({
         ...(input.requestId ? { requestId: input.requestId } : {}),
         ...(input.from ? { from: new Date(input.from) } : {}),
         ...(input.to ? { to: new Date(input.to) } : {}),
-        ...(input.cursor ? { cursor: Number(input.cursor) } : {}),
+        ...(input.cursor !== undefined ? { cursor: input.cursor } : {}),
       }),
     ),
   verify: protectedProcedure

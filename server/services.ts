@@ -25,6 +25,13 @@ import { TokenService } from "./tokens/service";
 import { UserService } from "./users/service";
 import { WebhookDispatcher } from "./webhooks/dispatcher";
 import { WebhookService } from "./webhooks/service";
+import { DecisionLog } from "./decisions/log";
+import { DecisionService } from "./decisions/service";
+import { PolicyDirectory } from "./policies/directory";
+import { PolicyEngine } from "./policies/engine";
+import { PolicyService } from "./policies/service";
+import { ReviewService } from "./reviews/service";
+import type { StsTokenVerifier } from "./sts/verifier";
 
 export function createServices(deps: { config: ArcanConfig; store: Store; kms: KmsProvider; logger: Logger; metrics: Metrics }) {
   const { config, store, kms, logger, metrics } = deps;
@@ -40,6 +47,12 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const { retry_schedule: retrySchedule, allow_private_networks: allowPrivateNetworks } = config.webhooks;
   const dispatcher = new WebhookDispatcher(db, store.provider, kms, outbox, logger, { retrySchedule, allowPrivateNetworks });
   const syslog = config.audit.syslog_address ? new SyslogSink(db, store.provider, config.audit.syslog_address, logger) : null;
+  // Agent authorization. Until the STS lands in this branch, no token verifies (every token form is a token_invalid deny).
+  const stsVerifier: StsTokenVerifier = { verify: async () => ({ ok: false, reason: "token_invalid" }) };
+  const policyEngine = new PolicyEngine();
+  const policyDirectory = new PolicyDirectory({ db });
+  const decisionLog = new DecisionLog({ db, logger });
+  const reviews = new ReviewService({ db, access, audit: auditWriter, outbox, expireAfterSeconds: config.reviews.expire_after, approvalTtlSeconds: config.reviews.approval_ttl });
   return {
     config,
     store,
@@ -61,6 +74,11 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     webhooks: new WebhookService(db, access, auditWriter, kms, outbox, allowPrivateNetworks, (id) => dispatcher.forgetKey(id)),
     audit: new AuditService(db, access, auditWriter),
     users: new UserService(db, access, auditWriter, tokenCache),
+    stsVerifier,
+    decisionLog,
+    reviews,
+    policies: new PolicyService({ db, access, audit: auditWriter, outbox, engine: policyEngine, directory: policyDirectory, decisionLog }),
+    authorization: new DecisionService({ access, audit: auditWriter, outbox, recorder: decisions, engine: policyEngine, policies: policyDirectory, reviews, decisionLog, stsVerifier }),
     /** /ready: the store answers and the key-encryption key is usable. */
     async ready(): Promise<{ store: boolean; key: boolean }> {
       const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);

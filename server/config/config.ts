@@ -7,9 +7,16 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
+import { parseTtl } from "../tokens/ttl";
 
 const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Seconds, or a TTL such as "15m", "1h", "7d". */
+const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const seconds = parseTtl(v);
+  if (seconds === null) ctx.addIssue({ code: "custom", message: 'must be a duration such as "15m", "1h" or a number of seconds' });
+  return seconds ?? 0;
+});
 
 /** Each section's keys. Top-level keys live under "". */
 const sections = {
@@ -65,6 +72,10 @@ const sections = {
   }),
   log: z.strictObject({
     level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  }),
+  reviews: z.strictObject({
+    expire_after: duration.default(3600),
+    approval_ttl: duration.default(900),
   }),
 };
 

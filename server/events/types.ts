@@ -30,6 +30,12 @@ export const EVENT_TYPES = [
   "lease.expiring",
   "lease.expired",
   "lease.revoked",
+  "policy.created",
+  "policy.activated",
+  "decision.denied",
+  "decision.review_requested",
+  "decision.review_approved",
+  "decision.review_denied",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -9,6 +9,9 @@ import { secretRoutes } from "./secrets";
 import { systemRoutes } from "./system";
 import { tokenRoutes } from "./tokens";
 import { webhookRoutes } from "./webhooks";
+import { policyRoutes } from "./policies";
+import { decisionRoutes } from "./decisions";
+import { reviewRoutes } from "./reviews";
 
 let openApiText: string | null = null;
 
@@ -20,6 +23,9 @@ export const allRoutes: AnyRoute[] = [
   ...secretRoutes,
   ...auditRoutes,
   ...webhookRoutes,
+  ...policyRoutes,
+  ...decisionRoutes,
+  ...reviewRoutes,
   publicRoute({
     method: "GET",
     path: "/api/v1/openapi.json",

@@ -6,6 +6,8 @@
  *   const secret = await client.kv.get("DATABASE_URL", { realm: "myapp" });
  */
 import { Core, type ArcanClientOptions } from "./core.js";
+import type { AuthorizeRequest, AuthorizeResponse } from "./types.js";
+import { authorize, DecisionsResource, PoliciesResource, ReviewsResource } from "./authorization.js";
 import { AuditResource, BindingsResource, KvResource, LeaseResource, RealmsResource, RolesResource, TokensResource } from "./resources.js";
 
 export class ArcanClient {
@@ -16,6 +18,10 @@ export class ArcanClient {
   readonly bindings: BindingsResource;
   readonly audit: AuditResource;
   readonly lease: LeaseResource;
+  readonly policies: PoliciesResource;
+  readonly reviews: ReviewsResource;
+  readonly decisions: DecisionsResource;
+  private readonly core: Core;
   /** The generated openapi-fetch client, for endpoints the facade does not wrap. */
   readonly api: Core["api"];
 
@@ -29,6 +35,15 @@ export class ArcanClient {
     this.bindings = new BindingsResource(core);
     this.audit = new AuditResource(core);
     this.lease = new LeaseResource(core);
+    this.core = core;
+    this.policies = new PoliciesResource(core);
+    this.reviews = new ReviewsResource(core);
+    this.decisions = new DecisionsResource(core);
+  }
+
+  /** One agent-authorization decision: `{token}` (an STS JWT) or `{principal}`, plus action, resource, context. */
+  authorize(input: AuthorizeRequest): Promise<AuthorizeResponse> {
+    return authorize(this.core, input);
   }
 }
 

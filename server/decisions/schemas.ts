@@ -20,15 +20,15 @@ const ZJsonObject = z.record(z.string(), z.unknown());
 export const ZUser = z.looseObject({
   id: z.string().min(1).max(256),
   email: z.string().max(320).optional(),
-  roles: z.array(z.string().max(200)).max(200).default([]),
-  groups: z.array(z.string().max(200)).max(200).default([]),
+  roles: z.array(z.string().max(200)).max(200).optional(),
+  groups: z.array(z.string().max(200)).max(200).optional(),
 });
-export const ZAgent = z.object({ id: z.string().min(1).max(256), name: z.string().max(200).optional(), trust_tier: z.number().int().min(0).max(3).default(0) });
+export const ZAgent = z.object({ id: z.string().min(1).max(256), name: z.string().max(200).optional(), trust_tier: z.number().int().min(0).max(3).optional().describe("Default 0") });
 export const ZWorkload = z.object({
   sub: z.string().min(1).max(512),
-  issuer: z.string().max(512).default(""),
+  issuer: z.string().max(512).optional(),
   network: z.string().max(200).nullable().optional(),
-  attested: z.boolean().default(false).describe("Whether an attestation was verified (true for STS tokens)"),
+  attested: z.boolean().optional().describe("Whether an attestation was verified (default false; always true for STS tokens)"),
 });
 
 export const ZPrincipalInput = z
@@ -38,7 +38,7 @@ export const ZPrincipalInput = z
 export const ZResource = z.strictObject({
   type: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, '_', '.' and '-', 1 to 64 characters"),
   id: z.string().min(1).max(1024),
-  attributes: ZJsonObject.default({}),
+  attributes: ZJsonObject.optional(),
 });
 
 export const ZAuthorizeRequest = z
@@ -47,7 +47,7 @@ export const ZAuthorizeRequest = z
     principal: ZPrincipalInput.optional(),
     action: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "letters, digits, '_', '.', ':' and '-', 1 to 128 characters"),
     resource: ZResource,
-    context: ZJsonObject.default({}),
+    context: ZJsonObject.optional(),
   })
   .refine((b) => (b.token === undefined) !== (b.principal === undefined), { message: "send exactly one of token and principal", path: ["token"] })
   .meta({

@@ -48,9 +48,10 @@ export class DecisionService {
     const started = process.hrtime.bigint();
     await this.deps.access.require(actor, "decisions:evaluate", decisionOps.authorize.action);
     const identity = await this.identify(input);
-    const resourceKey = `${input.resource.type}/${input.resource.id}`;
-    const context = contextFor(input.context, identity);
-    const request: EvaluationRequest | null = identity.principal ? { principal: identity.principal, action: input.action, resource: input.resource, context } : null;
+    const resource = { type: input.resource.type, id: input.resource.id, attributes: input.resource.attributes ?? {} };
+    const resourceKey = `${resource.type}/${resource.id}`;
+    const context = contextFor(input.context ?? {}, identity);
+    const request: EvaluationRequest | null = identity.principal ? { principal: identity.principal, action: input.action, resource, context } : null;
     const active = await this.deps.policies.active();
 
     let outcome: Outcome;
@@ -75,7 +76,7 @@ export class DecisionService {
     }
     const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
     if (decision === "review" && identity.principal) {
-      reviewId = await this.deps.reviews.open(actor, { decisionId: id, principal: identity.principal, task: identity.task, action: input.action, resource: input.resource, policyId });
+      reviewId = await this.deps.reviews.open(actor, { decisionId: id, principal: identity.principal, task: identity.task, action: input.action, resource, policyId });
     }
 
     const policyVersion = identity.preDeny ? null : (active.enforced?.version ?? null);
@@ -89,7 +90,7 @@ export class DecisionService {
       task: identity.task,
       scopes: identity.scopes,
       action: input.action,
-      resource: input.resource,
+      resource,
       context,
       decision,
       lane: outcome.lane,
@@ -136,15 +137,16 @@ export class DecisionService {
   private async identify(input: AuthorizeInput): Promise<Identity> {
     if (input.principal) {
       const { user, agent, workload } = input.principal;
-      const scopes = Array.isArray(input.context.scopes) ? input.context.scopes.filter((s): s is string => typeof s === "string") : [];
+      const sent = input.context ?? {};
+      const scopes = Array.isArray(sent.scopes) ? sent.scopes.filter((s): s is string => typeof s === "string") : [];
       return {
         source: "principal",
         principal: {
-          user: { ...user, roles: user.roles, groups: user.groups },
-          agent: { id: agent.id, name: agent.name ?? agent.id, trust_tier: agent.trust_tier },
-          workload: workload ? { sub: workload.sub, issuer: workload.issuer, attested: workload.attested, network: workload.network ?? null } : null,
+          user: { ...user, roles: user.roles ?? [], groups: user.groups ?? [] },
+          agent: { id: agent.id, name: agent.name ?? agent.id, trust_tier: agent.trust_tier ?? 0 },
+          workload: workload ? { sub: workload.sub, issuer: workload.issuer ?? "", attested: workload.attested ?? false, network: workload.network ?? null } : null,
         },
-        task: typeof input.context.task === "string" ? input.context.task : "",
+        task: typeof sent.task === "string" ? sent.task : "",
         scopes,
         preDeny: null,
         detail: null,

@@ -15,10 +15,12 @@ export const CEDAR_SCHEMA_BASE = `namespace Arcan {
 `;
 
 const ACTION_TYPE = "Arcan::Action";
+/** Always declared, so a policy whose scope names no action is still type-checked. */
+const ANY_ACTION = "arcan:any-action";
 
 /** One `action` declaration per name; JSON string escaping is valid Cedar string syntax. */
 export function cedarSchemaFor(actions: readonly string[]): string {
-  const declarations = [...new Set(actions)]
+  const declarations = [...new Set([ANY_ACTION, ...actions])]
     .sort()
     .map((name) => `  action ${JSON.stringify(name)} appliesTo { principal: [Composite], resource: [Resource], context: Context };\n`)
     .join("");

@@ -12,6 +12,7 @@ export const policyOps = {
   shadow: { capability: "policies:read", action: "policy.shadow" },
 } as const;
 
+export const DEFAULT_SIMULATION_LIMIT = 1000;
 export const MAX_POLICY_SOURCE = 256 * 1024;
 export const POLICY_STATES = ["draft", "enforced", "shadow", "retired"] as const;
 export const ACTIVATION_MODES = ["enforce", "shadow"] as const;
@@ -71,7 +72,7 @@ export const ZSimulate = z
   .strictObject({
     from: ZTime.optional().describe("Replay decisions recorded at or after this time"),
     to: ZTime.optional().describe("… and before this time"),
-    limit: z.number().int().min(1).max(10_000).default(1000).describe("Most recent decisions to replay"),
+    limit: z.number().int().min(1).max(10_000).optional().describe("Most recent decisions to replay (default 1000)"),
   })
   .meta({ id: "SimulatePolicyRequest" });
 export type SimulateInput = z.output<typeof ZSimulate>;
@@ -109,7 +110,7 @@ export const ZSimulation = z
   });
 export type SimulationView = z.output<typeof ZSimulation>;
 
-export const ZActivate = z.strictObject({ mode: z.enum(ACTIVATION_MODES).default("enforce") }).meta({ id: "ActivatePolicyRequest", examples: [{ mode: "shadow" }] });
+export const ZActivate = z.strictObject({ mode: z.enum(ACTIVATION_MODES).optional().describe("Default enforce") }).meta({ id: "ActivatePolicyRequest", examples: [{ mode: "shadow" }] });
 
 export const ZShadowReport = z
   .object({

@@ -14,7 +14,7 @@ import type { Db } from "../store/client";
 import { PUBLISHED_CEDAR_SCHEMA } from "./cedar-schema";
 import type { PolicyDirectory } from "./directory";
 import { parsePolicyDocument, validatePolicyDocument, type PolicyEngine } from "./engine";
-import { ACTIVATION_MODES, policyOps, type CreatePolicyInput, type PolicyVersionView, type ShadowReportView, type SimulateInput, type SimulationView, type ValidationView } from "./schemas";
+import { ACTIVATION_MODES, DEFAULT_SIMULATION_LIMIT, policyOps, type CreatePolicyInput, type PolicyVersionView, type ShadowReportView, type SimulateInput, type SimulationView, type ValidationView } from "./schemas";
 
 type Row = NonNullable<Awaited<ReturnType<Db["policyVersion"]["findUnique"]>>>;
 type Mode = (typeof ACTIVATION_MODES)[number];
@@ -95,7 +95,7 @@ export class PolicyService {
     await this.deps.access.require(actor, "policies:write", policyOps.simulate.action);
     const row = await this.row(id);
     const recorded = await this.deps.decisionLog.recent({
-      limit: input.limit,
+      limit: input.limit ?? DEFAULT_SIMULATION_LIMIT,
       evaluatedOnly: true,
       ...(input.from ? { from: new Date(input.from) } : {}),
       ...(input.to ? { to: new Date(input.to) } : {}),

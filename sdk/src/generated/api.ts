@@ -1507,11 +1507,8 @@ export interface components {
              * @description … and before this time
              */
             to?: string;
-            /**
-             * @description Most recent decisions to replay
-             * @default 1000
-             */
-            limit: number;
+            /** @description Most recent decisions to replay (default 1000) */
+            limit?: number;
         };
         /**
          * @example {
@@ -1563,10 +1560,10 @@ export interface components {
          */
         ActivatePolicyRequest: {
             /**
-             * @default enforce
+             * @description Default enforce
              * @enum {string}
              */
-            mode: "enforce" | "shadow";
+            mode?: "enforce" | "shadow";
         };
         PolicyShadowReport: {
             policy_id: string;
@@ -1613,42 +1610,34 @@ export interface components {
                 user: {
                     id: string;
                     email?: string;
-                    /** @default [] */
-                    roles: string[];
-                    /** @default [] */
-                    groups: string[];
+                    roles?: string[];
+                    groups?: string[];
                 } & {
                     [key: string]: unknown;
                 };
                 agent: {
                     id: string;
                     name?: string;
-                    /** @default 0 */
-                    trust_tier: number;
+                    /** @description Default 0 */
+                    trust_tier?: number;
                 };
                 workload?: {
                     sub: string;
-                    /** @default  */
-                    issuer: string;
+                    issuer?: string;
                     network?: string | null;
-                    /**
-                     * @description Whether an attestation was verified (true for STS tokens)
-                     * @default false
-                     */
-                    attested: boolean;
+                    /** @description Whether an attestation was verified (default false; always true for STS tokens) */
+                    attested?: boolean;
                 } | null;
             };
             action: string;
             resource: {
                 type: string;
                 id: string;
-                /** @default {} */
-                attributes: {
+                attributes?: {
                     [key: string]: unknown;
                 };
             };
-            /** @default {} */
-            context: {
+            context?: {
                 [key: string]: unknown;
             };
         };

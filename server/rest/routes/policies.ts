@@ -71,7 +71,7 @@ export const policyRoutes = [
     body: ZSimulate.optional(),
     response: ZSimulation,
     status: 200,
-    handle: ({ actor, params, body, services }) => services.policies.simulate(actor, params.id, body ?? ZSimulate.parse({})),
+    handle: ({ actor, params, body, services }) => services.policies.simulate(actor, params.id, body ?? {}),
   }),
   route({
     method: "POST",

@@ -12,6 +12,8 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/audit", label: "Audit" },
   { href: "/webhooks", label: "Webhooks" },
   { href: "/users", label: "Users" },
+  { href: "/policies", label: "Policies" },
+  { href: "/reviews", label: "Reviews" },
 ];
 
 export function Nav() {

@@ -1,6 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { DecisionTrace } from "../decisions/decision-trace";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, ErrorState, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
 
@@ -171,6 +172,7 @@ function RecordDetail({ record }: { record: AuditRecord }) {
       </dl>
       <h3 className="mt-4 mb-1 text-sm font-medium">Details</h3>
       <pre className="overflow-x-auto rounded bg-raised p-3 font-mono text-xs">{JSON.stringify(record.details, null, 2)}</pre>
+      {typeof record.details.decision_id === "string" ? <DecisionTrace decisionId={record.details.decision_id} /> : null}
     </div>
   );
 }

@@ -8,6 +8,9 @@ import { secretsRouter } from "./routers/secrets";
 import { tokensRouter } from "./routers/tokens";
 import { usersRouter } from "./routers/users";
 import { webhooksRouter } from "./routers/webhooks";
+import { policiesRouter } from "./routers/policies";
+import { reviewsRouter } from "./routers/reviews";
+import { decisionLogRouter } from "./routers/decision-log";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -20,6 +23,9 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   decisions: decisionsRouter,
   webhooks: webhooksRouter,
+  policies: policiesRouter,
+  reviews: reviewsRouter,
+  decisionLog: decisionLogRouter,
 });
 
 export type AppRouter = typeof appRouter;

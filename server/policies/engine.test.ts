@@ -45,3 +45,36 @@ test("request values that Cedar cannot hold are converted, and escapes are dropp
   const source = `@id("p") permit(principal, action, resource) when { resource.size == "1.5" && !(resource has gone) && resource.ref == {} };`;
   assert.equal(engine.evaluate("pol_unit_3", source, request("doc.read", { size: 1.5, gone: null, ref: { __entity: { type: "Arcan::Resource", id: "x" } } })).lane, "allow");
 });
+
+test("per-action subsets decide exactly as the whole set does", async () => {
+  const cedar = await import("@cedar-policy/cedar-wasm/nodejs");
+  const source = [
+    `@id("any") permit(principal, action, resource) when { resource.id == "open" };`,
+    `@id("read") permit(principal, action == Arcan::Action::"doc.read", resource);`,
+    `@id("two") permit(principal, action in [Arcan::Action::"doc.share", Arcan::Action::"doc.move"], resource) when { principal.agent.trust_tier > 1 };`,
+    `@id("nope") forbid(principal, action in Arcan::Action::"doc.move", resource) when { resource.id == "locked" };`,
+    `@id("cond") forbid(principal, action, resource) when { action == Arcan::Action::"doc.read" && resource.id == "locked" };`,
+  ].join("\n");
+  const engine = new PolicyEngine();
+  for (const action of ["doc.read", "doc.share", "doc.move", "doc.other"]) {
+    for (const id of ["1", "open", "locked"]) {
+      const req = { ...request(action), resource: { type: "doc", id, attributes: {} } };
+      const ours = engine.evaluate("pol_unit_4", source, req);
+      const whole = cedar.isAuthorized({
+        principal: { type: "Arcan::Composite", id: "p" },
+        action: { type: "Arcan::Action", id: action },
+        resource: { type: "Arcan::Resource", id: `doc/${id}` },
+        context: {},
+        policies: { staticPolicies: Object.fromEntries(source.split("\n").map((t) => [/@id\("([^"]+)"\)/.exec(t)![1]!, t])) },
+        entities: [
+          { uid: { type: "Arcan::Composite", id: "p" }, attrs: { user: { id: "u", roles: ["finance"], groups: [] }, agent: { id: "a", name: "a", trust_tier: 2 } }, parents: [] },
+          { uid: { type: "Arcan::Resource", id: `doc/${id}` }, attrs: { type: "doc", id }, parents: [] },
+        ],
+      });
+      assert.equal(whole.type, "success");
+      if (whole.type !== "success") continue;
+      assert.deepEqual([...ours.matched].sort(), [...whole.response.diagnostics.reason].sort(), `${action} on ${id}`);
+      assert.equal(ours.lane === "deny" ? "deny" : "allow", whole.response.decision, `${action} on ${id}`);
+    }
+  }
+});

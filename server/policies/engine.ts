@@ -6,7 +6,7 @@
  * review; else a matching permit → allow; nothing matches → deny.
  */
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
-import type { CedarValueJson, EntityJson } from "@cedar-policy/cedar-wasm/nodejs";
+import type { CedarValueJson, EntityJson, PolicyJson } from "@cedar-policy/cedar-wasm/nodejs";
 import { actionsNamed, cedarSchemaFor, isRequestDefinedAttributeError } from "./cedar-schema";
 
 export type Lane = "allow" | "review" | "deny";
@@ -17,6 +17,8 @@ export interface Rule {
   lane: "review" | null;
   reason: string | null;
   text: string;
+  /** The actions its scope admits; null when the scope says plain `action` (every action). */
+  actions: string[] | null;
 }
 
 export interface ValidationIssue {
@@ -86,7 +88,7 @@ export function parsePolicyDocument(source: string): Parsed {
     if (lane !== undefined && lane !== "review") issues.push({ policy_id: id, message: `@lane must be "review" (got "${lane}")` });
     if (lane === "review" && json.json.effect === "forbid") issues.push({ policy_id: id, message: '@lane("review") applies to permit policies only' });
     actionsNamed(json.json, actions);
-    rules.push({ id: key, effect: json.json.effect, lane: lane === "review" ? "review" : null, reason: annotations.reason ?? null, text });
+    rules.push({ id: key, effect: json.json.effect, lane: lane === "review" ? "review" : null, reason: annotations.reason ?? null, text, actions: scopeActions(json.json.action) });
   });
   return { ok: true, rules, actions: [...actions], issues };
 }
@@ -111,10 +113,26 @@ function byId(rules: readonly Rule[]): Record<string, string> {
   return Object.fromEntries(rules.map((r) => [r.id, r.text]));
 }
 
+/**
+ * Cedar evaluates every policy of a set, so a version is preparsed as one subset per action
+ * its scopes name (plus the rules whose scope admits every action): a policy whose scope
+ * excludes the request's action cannot match it, so leaving it out changes no decision.
+ */
 interface Prepared {
-  setId: string;
+  versionId: string;
   rules: Map<string, Rule>;
   order: Map<string, number>;
+  /** Action → preparsed subset id; null when no rule can match that action. */
+  subsets: Map<string, string | null>;
+}
+
+const ANY_ACTION_SUBSET = "\u0000any";
+
+/** The action ids a policy scope admits (`==`, `in`), or null for every action. Actions have no groups here, so `in` is equality. */
+function scopeActions(scope: PolicyJson["action"]): string[] | null {
+  if (scope.op === "All") return null;
+  const entities = "entities" in scope ? scope.entities : "entity" in scope ? [scope.entity] : [];
+  return entities.map((e) => ("__entity" in e ? e.__entity : e)).filter((e) => e.type === "Arcan::Action").map((e) => e.id);
 }
 
 export class PolicyEngine {
@@ -126,12 +144,24 @@ export class PolicyEngine {
     if (cached) return cached;
     const parsed = parsePolicyDocument(source);
     if (!parsed.ok) throw new Error(`policy version ${versionId} does not parse: ${parsed.issues[0]?.message ?? "unknown error"}`);
-    const answer = cedar.preparsePolicySet(versionId, { staticPolicies: byId(parsed.rules) });
-    if (answer.type === "failure") throw new Error(`policy version ${versionId} could not be preparsed: ${answer.errors[0]?.message ?? "unknown error"}`);
+    const named = new Set(parsed.rules.flatMap((r) => r.actions ?? []));
+    const subsets = new Map<string, string | null>();
+    for (const action of [ANY_ACTION_SUBSET, ...named]) {
+      const rules = parsed.rules.filter((r) => r.actions === null || r.actions.includes(action));
+      if (rules.length === 0) {
+        subsets.set(action, null);
+        continue;
+      }
+      const setId = `${versionId}|${action}`;
+      const answer = cedar.preparsePolicySet(setId, { staticPolicies: byId(rules) });
+      if (answer.type === "failure") throw new Error(`policy version ${versionId} could not be preparsed: ${answer.errors[0]?.message ?? "unknown error"}`);
+      subsets.set(action, setId);
+    }
     const prepared: Prepared = {
-      setId: versionId,
+      versionId,
       rules: new Map(parsed.rules.map((r) => [r.id, r])),
       order: new Map(parsed.rules.map((r, i) => [r.id, i])),
+      subsets,
     };
     this.prepared.set(versionId, prepared);
     return prepared;
@@ -139,6 +169,8 @@ export class PolicyEngine {
 
   evaluate(versionId: string, source: string, request: EvaluationRequest): Outcome {
     const set = this.prepare(versionId, source);
+    const subset = set.subsets.has(request.action) ? set.subsets.get(request.action)! : set.subsets.get(ANY_ACTION_SUBSET)!;
+    if (subset === null) return { lane: "deny", policyId: null, matched: [], reasons: ["no_policy_matched"], errors: [] };
     const principalUid = { type: "Arcan::Composite", id: compositeId(request.principal) };
     const resourceUid = { type: "Arcan::Resource", id: `${request.resource.type}/${request.resource.id}` };
     const { workload } = request.principal;
@@ -159,7 +191,7 @@ export class PolicyEngine {
       action: { type: "Arcan::Action", id: request.action },
       resource: resourceUid,
       context: cedarRecord(request.context),
-      preparsedPolicySetId: set.setId,
+      preparsedPolicySetId: subset,
       entities,
     });
     if (answer.type === "failure") {

@@ -164,6 +164,8 @@ for (const store of STORES) {
       assert.ok(before.body.examples.every((e: { policy_id_after: string }) => e.policy_id_after === "fin.freeze"));
       const none = await s.request("POST", `/api/v1/policies/${freeze.id}/simulate`, { body: { from: new Date(Date.now() + 60_000).toISOString() } });
       assert.deepEqual([none.body.replayed, none.body.changed, none.body.deltas], [0, 0, {}]);
+      const window = await s.request("POST", `/api/v1/policies/${freeze.id}/simulate`, { body: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 1000).toISOString(), limit: 10_000 } });
+      assert.equal(window.body.replayed, before.body.replayed, "the last hour holds every decision so far");
       const self = await s.request("POST", `/api/v1/policies/${seed.id}/simulate`, {});
       assert.equal(self.body.changed, 0, "the enforced version changes nothing against its own decisions");
     });

@@ -1,6 +1,6 @@
 "use client";
 /** The Cedar editor: validates against the published schema as you type, then saves a draft version. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { MAX_POLICY_SOURCE } from "@/server/policies/schemas";
 import { errorMessage } from "../errors";
@@ -30,7 +30,11 @@ export function PolicyEditor({ initial, onCreated }: { initial: string | null; o
     const timer = setTimeout(() => setChecked(source), VALIDATE_DELAY_MS);
     return () => clearTimeout(timer);
   }, [source]);
-  const validation = useQuery({ ...trpc.policies.validateSource.queryOptions({ source: checked }), enabled: checked.trim().length > 0 && checked.length <= MAX_POLICY_SOURCE });
+  const validation = useMutation(trpc.policies.validateSource.mutationOptions());
+  const { mutate: validate } = validation;
+  useEffect(() => {
+    if (checked.trim().length > 0 && checked.length <= MAX_POLICY_SOURCE) validate({ source: checked });
+  }, [checked, validate]);
   const create = useMutation(
     trpc.policies.create.mutationOptions({
       onSuccess: (v) => {
@@ -47,7 +51,7 @@ export function PolicyEditor({ initial, onCreated }: { initial: string | null; o
     create.mutate({ source, ...(description.trim() ? { description: description.trim() } : {}) });
   };
   const result = validation.data;
-  const stale = checked !== source || validation.isFetching;
+  const stale = checked !== source || validation.isPending || (validation.variables !== undefined && validation.variables.source !== source);
 
   return (
     <Card title="Cedar editor">

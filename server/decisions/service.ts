@@ -120,16 +120,18 @@ export class DecisionService {
     const version = policyVersionId ? await this.deps.policies.byId(policyVersionId) : (await this.deps.policies.active()).enforced;
     if (policyVersionId && !version) throw errors.notFound(`Policy version "${policyVersionId}"`, "policy_not_found");
     const request = evaluationRequestOf(entry);
-    const preDeny = entry.reasons.find((r) => r === DENY_REASONS.tokenInvalid || r === DENY_REASONS.outsideTaskScope);
+    // Token and scope checks ran before the policy stage; their denies replay as they were.
+    const preDeny = entry.policyVersion === null ? entry.reasons.find((r) => r === DENY_REASONS.tokenInvalid || r === DENY_REASONS.outsideTaskScope) : undefined;
+    const policyStage = request !== null && preDeny === undefined;
     let after: Outcome;
-    if (!request || (preDeny && entry.policyVersion === null)) after = denied(preDeny ?? DENY_REASONS.tokenInvalid);
+    if (!policyStage) after = denied(preDeny ?? DENY_REASONS.tokenInvalid);
     else if (!version) after = denied(DENY_REASONS.noPolicyActive);
     else after = this.deps.engine.evaluate(version.id, version.source, request);
     await this.audited(actor, decisionOps.replay.action, id, { policy_id: version?.id ?? null, before: entry.lane, after: after.lane });
     return {
       decision_id: id,
       before: { decision: entry.lane, policy_id: entry.policyId, policy_version: entry.policyVersion, reasons: entry.reasons, matched: entry.matched },
-      after: { decision: after.lane, policy_id: after.policyId, policy_version: request && !preDeny ? (version?.version ?? null) : null, reasons: after.reasons, matched: after.matched },
+      after: { decision: after.lane, policy_id: after.policyId, policy_version: policyStage ? (version?.version ?? null) : null, reasons: after.reasons, matched: after.matched },
       changed: after.lane !== entry.lane,
     };
   }

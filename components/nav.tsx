@@ -14,6 +14,8 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/users", label: "Users" },
   { href: "/plugins", label: "Plugins" },
   { href: "/agents", label: "Agents" },
+  { href: "/policies", label: "Policies" },
+  { href: "/reviews", label: "Reviews" },
 ];
 
 export function Nav() {

@@ -114,6 +114,7 @@ async function main(): Promise<void> {
 
 async function flushAll(services: Services): Promise<void> {
   await services.auditWriter.drain();
+  await services.decisionLog.drain();
   await services.decisions.flush();
   await services.tokens.flushLastUsed().catch(() => {});
 }

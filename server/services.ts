@@ -34,6 +34,12 @@ import { StsKeyStore } from "./sts/keys";
 import { RevocationList } from "./sts/revocations";
 import { StsService } from "./sts/service";
 import { StsVerifier, type StsTokenVerifier } from "./sts/verifier";
+import { DecisionLog } from "./decisions/log";
+import { DecisionService } from "./decisions/service";
+import { PolicyDirectory } from "./policies/directory";
+import { PolicyEngine } from "./policies/engine";
+import { PolicyService } from "./policies/service";
+import { ReviewService } from "./reviews/service";
 
 export function createServices(deps: { config: ArcanConfig; store: Store; kms: KmsProvider; logger: Logger; metrics: Metrics }) {
   const { config, store, kms, logger, metrics } = deps;
@@ -58,6 +64,10 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const stsKeys = new StsKeyStore({ db, kms, maxTtlSeconds: config.sts.max_ttl });
   const stsRevocations = new RevocationList({ db, maxTtlSeconds: config.sts.max_ttl });
   const stsVerifier: StsTokenVerifier = new StsVerifier({ keys: stsKeys, revocations: stsRevocations, agents, defaultAudience: config.sts.audience });
+  const policyEngine = new PolicyEngine();
+  const policyDirectory = new PolicyDirectory({ db });
+  const decisionLog = new DecisionLog({ db, logger });
+  const reviews = new ReviewService({ db, access, audit: auditWriter, outbox, expireAfterSeconds: config.reviews.expire_after, approvalTtlSeconds: config.reviews.approval_ttl });
   return {
     config,
     store,
@@ -86,6 +96,10 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     trustedIssuers: new TrustedIssuerService({ db, access, audit: auditWriter, verifier: issuerVerifier, allowPrivateNetworks: config.sts.allow_private_networks }),
     sts: new StsService({ db, config: config.sts, tokens, agents, issuers: issuerVerifier, keys: stsKeys, revocations: stsRevocations, access, audit: auditWriter }),
     stsVerifier,
+    decisionLog,
+    reviews,
+    policies: new PolicyService({ db, access, audit: auditWriter, outbox, engine: policyEngine, directory: policyDirectory, decisionLog }),
+    authorization: new DecisionService({ access, audit: auditWriter, outbox, recorder: decisions, engine: policyEngine, policies: policyDirectory, reviews, decisionLog, stsVerifier }),
     /** /ready: the store answers and the key-encryption key is usable. */
     async ready(): Promise<{ store: boolean; key: boolean }> {
       const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);

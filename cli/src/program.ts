@@ -9,6 +9,7 @@ import { registerTokenCommands, registerWhoami } from "./commands/tokens.js";
 import { registerPluginCommands } from "./commands/plugins.js";
 import { addConnectionOptions, UsageError } from "./context.js";
 import { registerAgentCommands } from "./commands/agents.js";
+import { registerAuthorizeCommand, registerPolicyCommands, registerReviewCommands } from "./commands/authorization.js";
 
 export const EXIT = { ok: 0, apiError: 1, usage: 2 } as const;
 
@@ -42,6 +43,9 @@ export function buildProgram(version: string): Command {
   registerWhoami(program);
   registerPluginCommands(program);
   registerAgentCommands(program);
+  registerPolicyCommands(program);
+  registerReviewCommands(program);
+  registerAuthorizeCommand(program);
   return program;
 }
 

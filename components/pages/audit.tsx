@@ -1,6 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { DecisionTrace } from "../decisions/decision-trace";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, ErrorState, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
 
@@ -142,7 +143,9 @@ export function AuditPage() {
 type AuditRecord = { id: string; seq: number; time: string; request_id: string; actor: string; action: string; realm: string | null; resource: string | null; outcome: string; status: number; capability: string | null; reason: string | null; ip: string | null; details: Record<string, unknown>; prev_hash: string; hash: string };
 
 function RecordDetail({ record }: { record: AuditRecord }) {
-  const decision = record.outcome === "denied" ? "deny" : record.outcome === "success" ? "allow" : "failure";
+  // An agent-authorization entry carries its own decision (a deny is still a successful request).
+  const agentDecision = typeof record.details.decision === "string" && typeof record.details.decision_id === "string" ? record.details.decision : null;
+  const decision = agentDecision ?? (record.outcome === "denied" ? "deny" : record.outcome === "success" ? "allow" : "failure");
   const rows: [string, string][] = [
     ["Decision", decision],
     ["Reason", record.reason ?? (record.outcome === "success" ? "the caller held the capability the action needs" : "—")],
@@ -171,6 +174,7 @@ function RecordDetail({ record }: { record: AuditRecord }) {
       </dl>
       <h3 className="mt-4 mb-1 text-sm font-medium">Details</h3>
       <pre className="overflow-x-auto rounded bg-raised p-3 font-mono text-xs">{JSON.stringify(record.details, null, 2)}</pre>
+      {typeof record.details.decision_id === "string" ? <DecisionTrace decisionId={record.details.decision_id} /> : null}
     </div>
   );
 }

@@ -7,6 +7,8 @@
  */
 import { Core, type ArcanClientOptions } from "./core.js";
 import { AgentsResource, StsResource } from "./agents.js";
+import type { AuthorizeRequest, AuthorizeResponse } from "./types.js";
+import { authorize, DecisionsResource, PoliciesResource, ReviewsResource } from "./authorization.js";
 import { AuditResource, BindingsResource, KvResource, LeaseResource, RealmsResource, RolesResource, TokensResource } from "./resources.js";
 import { PluginsResource } from "./plugins.js";
 
@@ -21,6 +23,10 @@ export class ArcanClient {
   readonly plugins: PluginsResource;
   readonly agents: AgentsResource;
   readonly sts: StsResource;
+  readonly policies: PoliciesResource;
+  readonly reviews: ReviewsResource;
+  readonly decisions: DecisionsResource;
+  private readonly core: Core;
   /** The generated openapi-fetch client, for endpoints the facade does not wrap. */
   readonly api: Core["api"];
 
@@ -37,6 +43,15 @@ export class ArcanClient {
     this.plugins = new PluginsResource(core);
     this.agents = new AgentsResource(core);
     this.sts = new StsResource(core);
+    this.core = core;
+    this.policies = new PoliciesResource(core);
+    this.reviews = new ReviewsResource(core);
+    this.decisions = new DecisionsResource(core);
+  }
+
+  /** One agent-authorization decision: `{token}` (an STS JWT) or `{principal}`, plus action, resource, context. */
+  authorize(input: AuthorizeRequest): Promise<AuthorizeResponse> {
+    return authorize(this.core, input);
   }
 }
 

@@ -82,3 +82,14 @@ export interface StsExchangeInput {
   /** Seconds; the server caps it at [sts] max_ttl. */
   requestedTtl?: number;
 }
+export type AuthorizeRequest = Schemas["AuthorizeRequest"];
+export type AuthorizeResponse = Schemas["AuthorizeResponse"];
+export type DecisionRecord = Schemas["DecisionRecord"];
+export type DecisionReplay = Schemas["DecisionReplay"];
+export type PolicyVersion = Schemas["PolicyVersion"];
+export type PolicyVersionList = Schemas["PolicyVersionList"];
+export type PolicyValidation = Schemas["PolicyValidation"];
+export type PolicySimulation = Schemas["PolicySimulation"];
+export type PolicyShadowReport = Schemas["PolicyShadowReport"];
+export type Review = Schemas["Review"];
+export type ReviewList = Schemas["ReviewList"];

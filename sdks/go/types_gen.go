@@ -2,6 +2,8 @@
 
 package arcan
 
+// Declared by hand in contract_types.go: AuthorizeRequest.
+
 // ReadinessChecks is the schema of that name in openapi.json.
 type ReadinessChecks struct {
 	Store bool `json:"store"`
@@ -613,6 +615,297 @@ type StsRevocation struct {
 // StsRevocationList is the schema of that name in openapi.json.
 type StsRevocationList struct {
 	Items []StsRevocation `json:"items"`
+}
+
+// PolicyVersionList is the schema of that name in openapi.json.
+type PolicyVersionList struct {
+	Items      []PolicyVersion `json:"items"`
+	NextCursor *string         `json:"next_cursor"`
+}
+
+// PolicyVersionRules is the schema of that name in openapi.json.
+type PolicyVersionRules struct {
+	ID     string  `json:"id"`
+	Effect string  `json:"effect"`
+	Lane   *string `json:"lane"`
+	Reason *string `json:"reason"`
+}
+
+// PolicyVersion is the schema of that name in openapi.json.
+type PolicyVersion struct {
+	ID string `json:"id"`
+	// 1, 2, … in creation order; never reused
+	Version     int64  `json:"version"`
+	State       string `json:"state"`
+	Description string `json:"description"`
+	// The Cedar document (immutable)
+	Source      string               `json:"source"`
+	Rules       []PolicyVersionRules `json:"rules"`
+	CreatedBy   string               `json:"created_by"`
+	CreatedAt   string               `json:"created_at"`
+	ActivatedAt *string              `json:"activated_at"`
+}
+
+// CreatePolicyRequest is the schema of that name in openapi.json.
+type CreatePolicyRequest struct {
+	Source      string  `json:"source"`
+	Description *string `json:"description,omitempty"`
+}
+
+// PolicySchema is the schema of that name in openapi.json.
+type PolicySchema struct {
+	Format string `json:"format"`
+	Schema string `json:"schema"`
+}
+
+// PolicyValidationErrors is the schema of that name in openapi.json.
+type PolicyValidationErrors struct {
+	// The rule's @id; null for document-level errors
+	PolicyID *string `json:"policy_id"`
+	Message  string  `json:"message"`
+}
+
+// PolicyValidation is the schema of that name in openapi.json.
+type PolicyValidation struct {
+	Valid  bool                     `json:"valid"`
+	Errors []PolicyValidationErrors `json:"errors"`
+}
+
+// SimulatePolicyRequest is the schema of that name in openapi.json.
+type SimulatePolicyRequest struct {
+	// Replay decisions recorded at or after this time
+	From *string `json:"from,omitempty"`
+	// … and before this time
+	To *string `json:"to,omitempty"`
+	// Most recent decisions to replay (default 1000)
+	Limit *int64 `json:"limit,omitempty"`
+}
+
+// PolicySimulationExamples is the schema of that name in openapi.json.
+type PolicySimulationExamples struct {
+	DecisionID     string  `json:"decision_id"`
+	Before         string  `json:"before"`
+	After          string  `json:"after"`
+	PolicyIDBefore *string `json:"policy_id_before"`
+	PolicyIDAfter  *string `json:"policy_id_after"`
+	Action         string  `json:"action"`
+	Resource       string  `json:"resource"`
+}
+
+// PolicySimulation is the schema of that name in openapi.json.
+type PolicySimulation struct {
+	PolicyID string `json:"policy_id"`
+	Version  int64  `json:"version"`
+	Replayed int64  `json:"replayed"`
+	Changed  int64  `json:"changed"`
+	// Changed decisions by "before->after"
+	Deltas   map[string]int64           `json:"deltas"`
+	Examples []PolicySimulationExamples `json:"examples"`
+}
+
+// ActivatePolicyRequest is the schema of that name in openapi.json.
+type ActivatePolicyRequest struct {
+	// Default enforce
+	Mode *string `json:"mode,omitempty"`
+}
+
+// PolicyShadowReportItems is the schema of that name in openapi.json.
+type PolicyShadowReportItems struct {
+	DecisionID       string  `json:"decision_id"`
+	Time             string  `json:"time"`
+	Action           string  `json:"action"`
+	Resource         string  `json:"resource"`
+	Enforced         string  `json:"enforced"`
+	Shadow           string  `json:"shadow"`
+	PolicyIDEnforced *string `json:"policy_id_enforced"`
+	PolicyIDShadow   *string `json:"policy_id_shadow"`
+}
+
+// PolicyShadowReport is the schema of that name in openapi.json.
+type PolicyShadowReport struct {
+	PolicyID string `json:"policy_id"`
+	Version  int64  `json:"version"`
+	State    string `json:"state"`
+	// Decisions this version was evaluated beside the enforced one
+	Evaluated     int64 `json:"evaluated"`
+	Disagreements int64 `json:"disagreements"`
+	// Disagreements by "enforced->shadow"
+	Deltas map[string]int64          `json:"deltas"`
+	Items  []PolicyShadowReportItems `json:"items"`
+}
+
+// AuthorizeResponse is the schema of that name in openapi.json.
+type AuthorizeResponse struct {
+	Decision   string `json:"decision"`
+	DecisionID string `json:"decision_id"`
+	// The determining rule (@id), "review:<id>" after an approval, null for default deny
+	PolicyID      *string  `json:"policy_id"`
+	PolicyVersion *int64   `json:"policy_version"`
+	Reasons       []string `json:"reasons"`
+	ReviewID      *string  `json:"review_id,omitempty"`
+	EvaluatedInUS int64    `json:"evaluated_in_us"`
+}
+
+// DecisionRecordPrincipalAgent is the schema of that name in openapi.json.
+type DecisionRecordPrincipalAgent struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	TrustTier int64  `json:"trust_tier"`
+}
+
+// DecisionRecordPrincipalWorkload is the schema of that name in openapi.json.
+type DecisionRecordPrincipalWorkload struct {
+	Sub      string  `json:"sub"`
+	Issuer   string  `json:"issuer"`
+	Attested bool    `json:"attested"`
+	Network  *string `json:"network"`
+}
+
+// DecisionRecordPrincipal is the schema of that name in openapi.json: the composite identity; null when the token did not verify
+type DecisionRecordPrincipal struct {
+	User     map[string]any                   `json:"user"`
+	Agent    DecisionRecordPrincipalAgent     `json:"agent"`
+	Workload *DecisionRecordPrincipalWorkload `json:"workload"`
+}
+
+// DecisionRecordResource is the schema of that name in openapi.json.
+type DecisionRecordResource struct {
+	Type       string         `json:"type"`
+	ID         string         `json:"id"`
+	Attributes map[string]any `json:"attributes"`
+}
+
+// DecisionRecordShadow is the schema of that name in openapi.json.
+type DecisionRecordShadow struct {
+	Version  int64   `json:"version"`
+	Decision string  `json:"decision"`
+	PolicyID *string `json:"policy_id"`
+}
+
+// DecisionRecord is the schema of that name in openapi.json.
+type DecisionRecord struct {
+	ID        string `json:"id"`
+	Time      string `json:"time"`
+	RequestID string `json:"request_id"`
+	// The enforcement point that asked
+	Caller   string `json:"caller"`
+	Source   string `json:"source"`
+	Decision string `json:"decision"`
+	// What the policy said (before a review approval turned review into allow)
+	Lane          string  `json:"lane"`
+	PolicyID      *string `json:"policy_id"`
+	PolicyVersion *int64  `json:"policy_version"`
+	// Every rule that matched
+	Matched       []string `json:"matched"`
+	Reasons       []string `json:"reasons"`
+	ReviewID      *string  `json:"review_id"`
+	EvaluatedInUS int64    `json:"evaluated_in_us"`
+	// The composite identity; null when the token did not verify
+	Principal *DecisionRecordPrincipal `json:"principal"`
+	Task      string                   `json:"task"`
+	// The token's scopes; null for the principal form
+	Scopes   []string               `json:"scopes"`
+	Action   string                 `json:"action"`
+	Resource DecisionRecordResource `json:"resource"`
+	// The context as evaluated (with task, scopes and network)
+	Context map[string]any        `json:"context"`
+	Shadow  *DecisionRecordShadow `json:"shadow"`
+}
+
+// ReplayDecisionRequest is the schema of that name in openapi.json.
+type ReplayDecisionRequest struct {
+	// A policy version id; default the enforced version
+	PolicyID *string `json:"policy_id,omitempty"`
+}
+
+// DecisionReplayBefore is the schema of that name in openapi.json: as recorded (the policy's lane)
+type DecisionReplayBefore struct {
+	Decision      string   `json:"decision"`
+	PolicyID      *string  `json:"policy_id"`
+	PolicyVersion *int64   `json:"policy_version"`
+	Reasons       []string `json:"reasons"`
+	Matched       []string `json:"matched"`
+}
+
+// DecisionReplayAfter is the schema of that name in openapi.json: re-evaluated now
+type DecisionReplayAfter struct {
+	Decision      string   `json:"decision"`
+	PolicyID      *string  `json:"policy_id"`
+	PolicyVersion *int64   `json:"policy_version"`
+	Reasons       []string `json:"reasons"`
+	Matched       []string `json:"matched"`
+}
+
+// DecisionReplay is the schema of that name in openapi.json.
+type DecisionReplay struct {
+	DecisionID string `json:"decision_id"`
+	// As recorded (the policy's lane)
+	Before DecisionReplayBefore `json:"before"`
+	// Re-evaluated now
+	After   DecisionReplayAfter `json:"after"`
+	Changed bool                `json:"changed"`
+}
+
+// ReviewList is the schema of that name in openapi.json.
+type ReviewList struct {
+	Items      []Review `json:"items"`
+	NextCursor *string  `json:"next_cursor"`
+}
+
+// ReviewAgent is the schema of that name in openapi.json.
+type ReviewAgent struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	TrustTier int64  `json:"trust_tier"`
+}
+
+// ReviewWorkload is the schema of that name in openapi.json.
+type ReviewWorkload struct {
+	Sub      string  `json:"sub"`
+	Issuer   string  `json:"issuer"`
+	Attested bool    `json:"attested"`
+	Network  *string `json:"network"`
+}
+
+// ReviewResource is the schema of that name in openapi.json.
+type ReviewResource struct {
+	Type       string         `json:"type"`
+	ID         string         `json:"id"`
+	Attributes map[string]any `json:"attributes"`
+}
+
+// Review is the schema of that name in openapi.json.
+type Review struct {
+	ID         string          `json:"id"`
+	State      string          `json:"state"`
+	DecisionID string          `json:"decision_id"`
+	User       map[string]any  `json:"user"`
+	Agent      ReviewAgent     `json:"agent"`
+	Workload   *ReviewWorkload `json:"workload"`
+	Task       string          `json:"task"`
+	Action     string          `json:"action"`
+	Resource   ReviewResource  `json:"resource"`
+	// The review-lane rule that matched
+	PolicyID    *string `json:"policy_id"`
+	RequestedAt string  `json:"requested_at"`
+	ExpiresAt   string  `json:"expires_at"`
+	DecidedAt   *string `json:"decided_at"`
+	DecidedBy   *string `json:"decided_by"`
+	Note        *string `json:"note"`
+	// Until when the same request is allowed (approved only)
+	ApprovedUntil *string `json:"approved_until"`
+}
+
+// ApproveReviewRequest is the schema of that name in openapi.json.
+type ApproveReviewRequest struct {
+	Note *string `json:"note,omitempty"`
+	// How long the approval lasts ("15m", seconds); default 15 minutes
+	TTL any `json:"ttl,omitempty"`
+}
+
+// DenyReviewRequest is the schema of that name in openapi.json.
+type DenyReviewRequest struct {
+	Note *string `json:"note,omitempty"`
 }
 
 // ProblemErrors is the schema of that name in openapi.json.

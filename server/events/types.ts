@@ -34,6 +34,12 @@ export const EVENT_TYPES = [
   "plugin.upgraded",
   "plugin.crashed",
   "plugin.removed",
+  "policy.created",
+  "policy.activated",
+  "decision.denied",
+  "decision.review_requested",
+  "decision.review_approved",
+  "decision.review_denied",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

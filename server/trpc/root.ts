@@ -10,6 +10,9 @@ import { usersRouter } from "./routers/users";
 import { webhooksRouter } from "./routers/webhooks";
 import { pluginsRouter } from "./routers/plugins";
 import { agentsRouter } from "./routers/agents";
+import { policiesRouter } from "./routers/policies";
+import { reviewsRouter } from "./routers/reviews";
+import { decisionLogRouter } from "./routers/decision-log";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -24,6 +27,9 @@ export const appRouter = createTRPCRouter({
   webhooks: webhooksRouter,
   plugins: pluginsRouter,
   agents: agentsRouter,
+  policies: policiesRouter,
+  reviews: reviewsRouter,
+  decisionLog: decisionLogRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -913,6 +913,290 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Policy versions, newest first
+         * @description Requires the capability `policies:read`.
+         */
+        get: operations["listPolicies"];
+        put?: never;
+        /**
+         * Create a draft version (a Cedar document with @id on every policy)
+         * @description Requires the capability `policies:write`.
+         */
+        post: operations["createPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Cedar schema policies are validated against
+         * @description Requires the capability `policies:read`.
+         */
+        get: operations["getPolicySchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One version
+         * @description Requires the capability `policies:read`.
+         */
+        get: operations["getPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check annotations and types against the Cedar schema; every error names its policy
+         * @description Requires the capability `policies:read`.
+         */
+        post: operations["validatePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay recorded decisions against this version and report what would change
+         * @description Requires the capability `policies:write`.
+         */
+        post: operations["simulatePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enforce this version (one at a time), or run it in shadow beside the enforced one
+         * @description Requires the capability `policies:write`.
+         */
+        post: operations["activatePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{id}/shadow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A shadow version's disagreements with the enforced one
+         * @description Requires the capability `policies:read`.
+         */
+        get: operations["getPolicyShadow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide one agent action: allow, review or deny (a deny is still 200)
+         * @description Requires the capability `decisions:evaluate`.
+         */
+        post: operations["authorize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decisions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A recorded decision: identity, task, action, resource, matched rules, version (the why)
+         * @description Requires the capability `audit:read`.
+         */
+        get: operations["getDecision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decisions/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-evaluate a recorded decision (against policy_id, default the enforced version)
+         * @description Requires the capability `audit:read`.
+         */
+        post: operations["replayDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reviews, pending first (?state=pending|approved|denied|expired)
+         * @description Requires the capability `reviews:decide`.
+         */
+        get: operations["listReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One review
+         * @description Requires the capability `reviews:decide`.
+         */
+        get: operations["getReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve: the same request is allowed until ttl (default 15 minutes); not by the delegating user
+         * @description Requires the capability `reviews:decide`.
+         */
+        post: operations["approveReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/{id}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deny: the request stays denied
+         * @description Requires the capability `reviews:decide`.
+         */
+        post: operations["denyReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1769,6 +2053,384 @@ export interface components {
         };
         StsRevocationList: {
             items: components["schemas"]["StsRevocation"][];
+        };
+        PolicyVersionList: {
+            items: components["schemas"]["PolicyVersion"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "pol_0190f3a1b2c34d5e6f708192a3b4c5d6",
+         *       "version": 42,
+         *       "state": "enforced",
+         *       "description": "Finance may read FIN projects",
+         *       "source": "@id(\"jira_finance.allow\")\npermit(principal, action == Arcan::Action::\"jira.read\", resource)\nwhen { principal.user.roles.contains(\"finance\") && resource.type == \"project\" && resource.id like \"FIN-*\" };",
+         *       "rules": [
+         *         {
+         *           "id": "jira_finance.allow",
+         *           "effect": "permit",
+         *           "lane": null,
+         *           "reason": null
+         *         }
+         *       ],
+         *       "created_by": "user:alice",
+         *       "created_at": "2026-11-22T10:00:00.000Z",
+         *       "activated_at": "2026-11-22T10:05:00.000Z"
+         *     }
+         */
+        PolicyVersion: {
+            id: string;
+            /** @description 1, 2, … in creation order; never reused */
+            version: number;
+            /** @enum {string} */
+            state: "draft" | "enforced" | "shadow" | "retired";
+            description: string;
+            /** @description The Cedar document (immutable) */
+            source: string;
+            rules: {
+                id: string;
+                /** @enum {string} */
+                effect: "permit" | "forbid";
+                lane: "review" | null;
+                reason: string | null;
+            }[];
+            created_by: string;
+            created_at: string;
+            activated_at: string | null;
+        };
+        /**
+         * @example {
+         *       "source": "@id(\"jira_finance.allow\")\npermit(principal, action == Arcan::Action::\"jira.read\", resource)\nwhen { principal.user.roles.contains(\"finance\") && resource.type == \"project\" && resource.id like \"FIN-*\" };",
+         *       "description": "Finance may read FIN projects"
+         *     }
+         */
+        CreatePolicyRequest: {
+            source: string;
+            description?: string;
+        };
+        PolicySchema: {
+            /** @constant */
+            format: "cedar";
+            schema: string;
+        };
+        PolicyValidation: {
+            valid: boolean;
+            errors: {
+                /** @description The rule's @id; null for document-level errors */
+                policy_id: string | null;
+                message: string;
+            }[];
+        };
+        SimulatePolicyRequest: {
+            /**
+             * Format: date-time
+             * @description Replay decisions recorded at or after this time
+             */
+            from?: string;
+            /**
+             * Format: date-time
+             * @description … and before this time
+             */
+            to?: string;
+            /** @description Most recent decisions to replay (default 1000) */
+            limit?: number;
+        };
+        /**
+         * @example {
+         *       "policy_id": "pol_0190f3a1b2c34d5e6f708192a3b4c5d6",
+         *       "version": 43,
+         *       "replayed": 120,
+         *       "changed": 3,
+         *       "deltas": {
+         *         "allow->deny": 3
+         *       },
+         *       "examples": [
+         *         {
+         *           "decision_id": "dec_0190f3a1b2c34d5e6f708192a3b4c5d7",
+         *           "before": "allow",
+         *           "after": "deny",
+         *           "policy_id_before": "jira_finance.allow",
+         *           "policy_id_after": "fin.freeze",
+         *           "action": "jira.read",
+         *           "resource": "project/FIN-OPS"
+         *         }
+         *       ]
+         *     }
+         */
+        PolicySimulation: {
+            policy_id: string;
+            version: number;
+            replayed: number;
+            changed: number;
+            /** @description Changed decisions by "before->after" */
+            deltas: {
+                [key: string]: number;
+            };
+            examples: {
+                decision_id: string;
+                /** @enum {string} */
+                before: "allow" | "review" | "deny";
+                /** @enum {string} */
+                after: "allow" | "review" | "deny";
+                policy_id_before: string | null;
+                policy_id_after: string | null;
+                action: string;
+                resource: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "mode": "shadow"
+         *     }
+         */
+        ActivatePolicyRequest: {
+            /**
+             * @description Default enforce
+             * @enum {string}
+             */
+            mode?: "enforce" | "shadow";
+        };
+        PolicyShadowReport: {
+            policy_id: string;
+            version: number;
+            /** @enum {string} */
+            state: "draft" | "enforced" | "shadow" | "retired";
+            /** @description Decisions this version was evaluated beside the enforced one */
+            evaluated: number;
+            disagreements: number;
+            /** @description Disagreements by "enforced->shadow" */
+            deltas: {
+                [key: string]: number;
+            };
+            items: {
+                decision_id: string;
+                time: string;
+                action: string;
+                resource: string;
+                /** @enum {string} */
+                enforced: "allow" | "review" | "deny";
+                /** @enum {string} */
+                shadow: "allow" | "review" | "deny";
+                policy_id_enforced: string | null;
+                policy_id_shadow: string | null;
+            }[];
+        };
+        /**
+         * @example {
+         *       "token": "eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCJ9…",
+         *       "action": "jira.read",
+         *       "resource": {
+         *         "type": "project",
+         *         "id": "FIN-OPS",
+         *         "attributes": {}
+         *       },
+         *       "context": {}
+         *     }
+         */
+        AuthorizeRequest: {
+            /** @description An STS access token (JWT) */
+            token?: string;
+            /** @description The composite identity, asserted by the enforcement point (instead of a token) */
+            principal?: {
+                user: {
+                    id: string;
+                    email?: string;
+                    roles?: string[];
+                    groups?: string[];
+                } & {
+                    [key: string]: unknown;
+                };
+                agent: {
+                    id: string;
+                    name?: string;
+                    /** @description Default 0 */
+                    trust_tier?: number;
+                };
+                workload?: {
+                    sub: string;
+                    issuer?: string;
+                    network?: string | null;
+                    /** @description Whether an attestation was verified (default false; always true for STS tokens) */
+                    attested?: boolean;
+                } | null;
+            };
+            action: string;
+            resource: {
+                type: string;
+                id: string;
+                attributes?: {
+                    [key: string]: unknown;
+                };
+            };
+            context?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @example {
+         *       "decision": "allow",
+         *       "decision_id": "dec_0190f3a1b2c34d5e6f708192a3b4c5d6",
+         *       "policy_id": "jira_finance.allow",
+         *       "policy_version": 42,
+         *       "reasons": [
+         *         "matched jira_finance.allow"
+         *       ],
+         *       "evaluated_in_us": 61
+         *     }
+         */
+        AuthorizeResponse: {
+            /** @enum {string} */
+            decision: "allow" | "review" | "deny";
+            decision_id: string;
+            /** @description The determining rule (@id), "review:<id>" after an approval, null for default deny */
+            policy_id: string | null;
+            policy_version: number | null;
+            reasons: string[];
+            review_id?: string;
+            evaluated_in_us: number;
+        };
+        DecisionRecord: {
+            id: string;
+            time: string;
+            request_id: string;
+            /** @description The enforcement point that asked */
+            caller: string;
+            /** @enum {string} */
+            source: "token" | "principal";
+            /** @enum {string} */
+            decision: "allow" | "review" | "deny";
+            /**
+             * @description What the policy said (before a review approval turned review into allow)
+             * @enum {string}
+             */
+            lane: "allow" | "review" | "deny";
+            policy_id: string | null;
+            policy_version: number | null;
+            /** @description Every rule that matched */
+            matched: string[];
+            reasons: string[];
+            review_id: string | null;
+            evaluated_in_us: number;
+            /** @description The composite identity; null when the token did not verify */
+            principal: {
+                user: {
+                    [key: string]: unknown;
+                };
+                agent: {
+                    id: string;
+                    name: string;
+                    trust_tier: number;
+                };
+                workload: {
+                    sub: string;
+                    issuer: string;
+                    attested: boolean;
+                    network: string | null;
+                } | null;
+            } | null;
+            task: string;
+            /** @description The token's scopes; null for the principal form */
+            scopes: string[] | null;
+            action: string;
+            resource: {
+                type: string;
+                id: string;
+                attributes: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description The context as evaluated (with task, scopes and network) */
+            context: {
+                [key: string]: unknown;
+            };
+            shadow: {
+                version: number;
+                /** @enum {string} */
+                decision: "allow" | "review" | "deny";
+                policy_id: string | null;
+            } | null;
+        };
+        ReplayDecisionRequest: {
+            /** @description A policy version id; default the enforced version */
+            policy_id?: string;
+        };
+        DecisionReplay: {
+            decision_id: string;
+            /** @description As recorded (the policy's lane) */
+            before: {
+                /** @enum {string} */
+                decision: "allow" | "review" | "deny";
+                policy_id: string | null;
+                policy_version: number | null;
+                reasons: string[];
+                matched: string[];
+            };
+            /** @description Re-evaluated now */
+            after: {
+                /** @enum {string} */
+                decision: "allow" | "review" | "deny";
+                policy_id: string | null;
+                policy_version: number | null;
+                reasons: string[];
+                matched: string[];
+            };
+            changed: boolean;
+        };
+        ReviewList: {
+            items: components["schemas"]["Review"][];
+            next_cursor: string | null;
+        };
+        Review: {
+            id: string;
+            /** @enum {string} */
+            state: "pending" | "approved" | "denied" | "expired";
+            decision_id: string;
+            user: {
+                [key: string]: unknown;
+            };
+            agent: {
+                id: string;
+                name: string;
+                trust_tier: number;
+            };
+            workload: {
+                sub: string;
+                issuer: string;
+                attested: boolean;
+                network: string | null;
+            } | null;
+            task: string;
+            action: string;
+            resource: {
+                type: string;
+                id: string;
+                attributes: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description The review-lane rule that matched */
+            policy_id: string | null;
+            requested_at: string;
+            expires_at: string;
+            decided_at: string | null;
+            decided_by: string | null;
+            note: string | null;
+            /** @description Until when the same request is allowed (approved only) */
+            approved_until: string | null;
+        };
+        /**
+         * @example {
+         *       "note": "ticket FIN-1234",
+         *       "ttl": "30m"
+         *     }
+         */
+        ApproveReviewRequest: {
+            note?: string;
+            /** @description How long the approval lasts ("15m", seconds); default 15 minutes */
+            ttl?: string | number;
+        };
+        DenyReviewRequest: {
+            note?: string;
         };
         /** @description RFC 9457 problem details; `code` is stable and machine-readable */
         Problem: {
@@ -4194,6 +4856,543 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listPolicies: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersion"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPolicySchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicySchema"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersion"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    validatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyValidation"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    simulatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SimulatePolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicySimulation"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    activatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ActivatePolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersion"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPolicyShadow: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyShadowReport"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    authorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthorizeRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizeResponse"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionRecord"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    replayDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReplayDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionReplay"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listReviews: {
+        parameters: {
+            query?: {
+                state?: "pending" | "approved" | "denied" | "expired";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Review"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    approveReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApproveReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Review"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    denyReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DenyReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Review"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             503: components["responses"]["Problem503"];
         };

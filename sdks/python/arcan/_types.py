@@ -1864,6 +1864,1109 @@ class StsRevocationList:
 
 
 @dataclass
+class PolicyVersionList:
+    """The PolicyVersionList schema of openapi.json."""
+
+    items: List[PolicyVersion]
+    next_cursor: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PolicyVersionList":
+        return cls(
+            items=[PolicyVersion.from_dict(x) for x in d["items"]],
+            next_cursor=d["next_cursor"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["items"] = [x.to_dict() for x in self.items]
+        out["next_cursor"] = self.next_cursor
+        return out
+
+
+@dataclass
+class PolicyVersionRules:
+    """The PolicyVersionRules schema of openapi.json."""
+
+    id: str
+    effect: Literal["permit", "forbid"]
+    lane: Optional[Literal["review"]]
+    reason: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PolicyVersionRules":
+        return cls(
+            id=d["id"],
+            effect=d["effect"],
+            lane=d["lane"],
+            reason=d["reason"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["id"] = self.id
+        out["effect"] = self.effect
+        out["lane"] = self.lane
+        out["reason"] = self.reason
+        return out
+
+
+@dataclass
+class PolicyVersion:
+    """The PolicyVersion schema of openapi.json."""
+
+    id: str
+    # 1, 2, … in creation order; never reused
+    version: int
+    state: Literal["draft", "enforced", "shadow", "retired"]
+    description: str
+    # The Cedar document (immutable)
+    source: str
+    rules: List[PolicyVersionRules]
+    created_by: str
+    created_at: str
+    activated_at: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PolicyVersion":
+        return cls(
+            id=d["id"],
+            version=d["version"],
+            state=d["state"],
+            description=d["description"],
+            source=d["source"],
+            rules=[PolicyVersionRules.from_dict(x) for x in d["rules"]],
+            created_by=d["created_by"],
+            created_at=d["created_at"],
+            activated_at=d["activated_at"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["id"] = self.id
+        out["version"] = self.version
+        out["state"] = self.state
+        out["description"] = self.description
+        out["source"] = self.source
+        out["rules"] = [x.to_dict() for x in self.rules]
+        out["created_by"] = self.created_by
+        out["created_at"] = self.created_at
+        out["activated_at"] = self.activated_at
+        return out
+
+
+@dataclass
+class CreatePolicyRequest:
+    """The CreatePolicyRequest schema of openapi.json."""
+
+    source: str
+    description: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "CreatePolicyRequest":
+        return cls(
+            source=d["source"],
+            description=d.get("description"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["source"] = self.source
+        if self.description is not None:
+            out["description"] = self.description
+        return out
+
+
+@dataclass
+class PolicySchema:
+    """The PolicySchema schema of openapi.json."""
+
+    format: str
+    schema: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PolicySchema":
+        return cls(
+            format=d["format"],
+            schema=d["schema"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["format"] = self.format
+        out["schema"] = self.schema
+        return out
+
+
+@dataclass
+class PolicyValidationErrors:
+    """The PolicyValidationErrors schema of openapi.json."""
+
+    # The rule's @id; null for document-level errors
+    policy_id: Optional[str]
+    message: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PolicyValidationErrors":
+        return cls(
+            policy_id=d["policy_id"],
+            message=d["message"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["policy_id"] = self.policy_id
+        out["message"] = self.message
+        return out
+
+
+@dataclass
+class PolicyValidation:
+    """The PolicyValidation schema of openapi.json."""
+
+    valid: bool
+    errors: List[PolicyValidationErrors]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PolicyValidation":
+        return cls(
+            valid=d["valid"],
+            errors=[PolicyValidationErrors.from_dict(x) for x in d["errors"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["valid"] = self.valid
+        out["errors"] = [x.to_dict() for x in self.errors]
+        return out
+
+
+@dataclass
+class SimulatePolicyRequest:
+    """The SimulatePolicyRequest schema of openapi.json."""
+
+    # Replay decisions recorded at or after this time
+    from_: Optional[str] = None
+    # … and before this time
+    to: Optional[str] = None
+    # Most recent decisions to replay (default 1000)
+    limit: Optional[int] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "SimulatePolicyRequest":
+        return cls(
+            from_=d.get("from"),
+            to=d.get("to"),
+            limit=d.get("limit"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        if self.from_ is not None:
+            out["from"] = self.from_
+        if self.to is not None:
+            out["to"] = self.to
+        if self.limit is not None:
+            out["limit"] = self.limit
+        return out
+
+
+@dataclass
+class PolicySimulationExamples:
+    """The PolicySimulationExamples schema of openapi.json."""
+
+    decision_id: str
+    before: Literal["allow", "review", "deny"]
+    after: Literal["allow", "review", "deny"]
+    policy_id_before: Optional[str]
+    policy_id_after: Optional[str]
+    action: str
+    resource: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PolicySimulationExamples":
+        return cls(
+            decision_id=d["decision_id"],
+            before=d["before"],
+            after=d["after"],
+            policy_id_before=d["policy_id_before"],
+            policy_id_after=d["policy_id_after"],
+            action=d["action"],
+            resource=d["resource"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["decision_id"] = self.decision_id
+        out["before"] = self.before
+        out["after"] = self.after
+        out["policy_id_before"] = self.policy_id_before
+        out["policy_id_after"] = self.policy_id_after
+        out["action"] = self.action
+        out["resource"] = self.resource
+        return out
+
+
+@dataclass
+class PolicySimulation:
+    """The PolicySimulation schema of openapi.json."""
+
+    policy_id: str
+    version: int
+    replayed: int
+    changed: int
+    # Changed decisions by "before->after"
+    deltas: Dict[str, Any]
+    examples: List[PolicySimulationExamples]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PolicySimulation":
+        return cls(
+            policy_id=d["policy_id"],
+            version=d["version"],
+            replayed=d["replayed"],
+            changed=d["changed"],
+            deltas=d["deltas"],
+            examples=[PolicySimulationExamples.from_dict(x) for x in d["examples"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["policy_id"] = self.policy_id
+        out["version"] = self.version
+        out["replayed"] = self.replayed
+        out["changed"] = self.changed
+        out["deltas"] = self.deltas
+        out["examples"] = [x.to_dict() for x in self.examples]
+        return out
+
+
+@dataclass
+class ActivatePolicyRequest:
+    """The ActivatePolicyRequest schema of openapi.json."""
+
+    # Default enforce
+    mode: Optional[Literal["enforce", "shadow"]] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "ActivatePolicyRequest":
+        return cls(
+            mode=d.get("mode"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        if self.mode is not None:
+            out["mode"] = self.mode
+        return out
+
+
+@dataclass
+class PolicyShadowReportItems:
+    """The PolicyShadowReportItems schema of openapi.json."""
+
+    decision_id: str
+    time: str
+    action: str
+    resource: str
+    enforced: Literal["allow", "review", "deny"]
+    shadow: Literal["allow", "review", "deny"]
+    policy_id_enforced: Optional[str]
+    policy_id_shadow: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PolicyShadowReportItems":
+        return cls(
+            decision_id=d["decision_id"],
+            time=d["time"],
+            action=d["action"],
+            resource=d["resource"],
+            enforced=d["enforced"],
+            shadow=d["shadow"],
+            policy_id_enforced=d["policy_id_enforced"],
+            policy_id_shadow=d["policy_id_shadow"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["decision_id"] = self.decision_id
+        out["time"] = self.time
+        out["action"] = self.action
+        out["resource"] = self.resource
+        out["enforced"] = self.enforced
+        out["shadow"] = self.shadow
+        out["policy_id_enforced"] = self.policy_id_enforced
+        out["policy_id_shadow"] = self.policy_id_shadow
+        return out
+
+
+@dataclass
+class PolicyShadowReport:
+    """The PolicyShadowReport schema of openapi.json."""
+
+    policy_id: str
+    version: int
+    state: Literal["draft", "enforced", "shadow", "retired"]
+    # Decisions this version was evaluated beside the enforced one
+    evaluated: int
+    disagreements: int
+    # Disagreements by "enforced->shadow"
+    deltas: Dict[str, Any]
+    items: List[PolicyShadowReportItems]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "PolicyShadowReport":
+        return cls(
+            policy_id=d["policy_id"],
+            version=d["version"],
+            state=d["state"],
+            evaluated=d["evaluated"],
+            disagreements=d["disagreements"],
+            deltas=d["deltas"],
+            items=[PolicyShadowReportItems.from_dict(x) for x in d["items"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["policy_id"] = self.policy_id
+        out["version"] = self.version
+        out["state"] = self.state
+        out["evaluated"] = self.evaluated
+        out["disagreements"] = self.disagreements
+        out["deltas"] = self.deltas
+        out["items"] = [x.to_dict() for x in self.items]
+        return out
+
+
+@dataclass
+class AuthorizeRequestPrincipalUser:
+    """The AuthorizeRequestPrincipalUser schema of openapi.json."""
+
+    id: str
+    email: Optional[str] = None
+    roles: Optional[List[str]] = None
+    groups: Optional[List[str]] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "AuthorizeRequestPrincipalUser":
+        return cls(
+            id=d["id"],
+            email=d.get("email"),
+            roles=d.get("roles"),
+            groups=d.get("groups"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["id"] = self.id
+        if self.email is not None:
+            out["email"] = self.email
+        if self.roles is not None:
+            out["roles"] = self.roles
+        if self.groups is not None:
+            out["groups"] = self.groups
+        return out
+
+
+@dataclass
+class AuthorizeRequestPrincipalAgent:
+    """The AuthorizeRequestPrincipalAgent schema of openapi.json."""
+
+    id: str
+    name: Optional[str] = None
+    # Default 0
+    trust_tier: Optional[int] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "AuthorizeRequestPrincipalAgent":
+        return cls(
+            id=d["id"],
+            name=d.get("name"),
+            trust_tier=d.get("trust_tier"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["id"] = self.id
+        if self.name is not None:
+            out["name"] = self.name
+        if self.trust_tier is not None:
+            out["trust_tier"] = self.trust_tier
+        return out
+
+
+@dataclass
+class AuthorizeRequestPrincipalWorkload:
+    """The AuthorizeRequestPrincipalWorkload schema of openapi.json."""
+
+    sub: str
+    issuer: Optional[str] = None
+    network: Optional[str] = None
+    # Whether an attestation was verified (default false; always true for STS tokens)
+    attested: Optional[bool] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "AuthorizeRequestPrincipalWorkload":
+        return cls(
+            sub=d["sub"],
+            issuer=d.get("issuer"),
+            network=d.get("network"),
+            attested=d.get("attested"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["sub"] = self.sub
+        if self.issuer is not None:
+            out["issuer"] = self.issuer
+        if self.network is not None:
+            out["network"] = self.network
+        if self.attested is not None:
+            out["attested"] = self.attested
+        return out
+
+
+@dataclass
+class AuthorizeRequestPrincipal:
+    """The composite identity, asserted by the enforcement point (instead of a token)"""
+
+    user: AuthorizeRequestPrincipalUser
+    agent: AuthorizeRequestPrincipalAgent
+    workload: Optional[AuthorizeRequestPrincipalWorkload] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "AuthorizeRequestPrincipal":
+        return cls(
+            user=AuthorizeRequestPrincipalUser.from_dict(d["user"]),
+            agent=AuthorizeRequestPrincipalAgent.from_dict(d["agent"]),
+            workload=None if d.get("workload") is None else None if d.get("workload") is None else AuthorizeRequestPrincipalWorkload.from_dict(d.get("workload")),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["user"] = self.user.to_dict()
+        out["agent"] = self.agent.to_dict()
+        if self.workload is not None:
+            out["workload"] = None if self.workload is None else self.workload.to_dict()
+        return out
+
+
+@dataclass
+class AuthorizeRequestResource:
+    """The AuthorizeRequestResource schema of openapi.json."""
+
+    type: str
+    id: str
+    attributes: Optional[Dict[str, Any]] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "AuthorizeRequestResource":
+        return cls(
+            type=d["type"],
+            id=d["id"],
+            attributes=d.get("attributes"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["type"] = self.type
+        out["id"] = self.id
+        if self.attributes is not None:
+            out["attributes"] = self.attributes
+        return out
+
+
+@dataclass
+class AuthorizeRequest:
+    """The AuthorizeRequest schema of openapi.json."""
+
+    action: str
+    resource: AuthorizeRequestResource
+    # An STS access token (JWT)
+    token: Optional[str] = None
+    # The composite identity, asserted by the enforcement point (instead of a token)
+    principal: Optional[AuthorizeRequestPrincipal] = None
+    context: Optional[Dict[str, Any]] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "AuthorizeRequest":
+        return cls(
+            action=d["action"],
+            resource=AuthorizeRequestResource.from_dict(d["resource"]),
+            token=d.get("token"),
+            principal=None if d.get("principal") is None else AuthorizeRequestPrincipal.from_dict(d.get("principal")),
+            context=d.get("context"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["action"] = self.action
+        out["resource"] = self.resource.to_dict()
+        if self.token is not None:
+            out["token"] = self.token
+        if self.principal is not None:
+            out["principal"] = self.principal.to_dict()
+        if self.context is not None:
+            out["context"] = self.context
+        return out
+
+
+@dataclass
+class AuthorizeResponse:
+    """The AuthorizeResponse schema of openapi.json."""
+
+    decision: Literal["allow", "review", "deny"]
+    decision_id: str
+    # The determining rule (@id), "review:<id>" after an approval, null for default deny
+    policy_id: Optional[str]
+    policy_version: Optional[int]
+    reasons: List[str]
+    evaluated_in_us: int
+    review_id: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "AuthorizeResponse":
+        return cls(
+            decision=d["decision"],
+            decision_id=d["decision_id"],
+            policy_id=d["policy_id"],
+            policy_version=d["policy_version"],
+            reasons=d["reasons"],
+            evaluated_in_us=d["evaluated_in_us"],
+            review_id=d.get("review_id"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["decision"] = self.decision
+        out["decision_id"] = self.decision_id
+        out["policy_id"] = self.policy_id
+        out["policy_version"] = self.policy_version
+        out["reasons"] = self.reasons
+        out["evaluated_in_us"] = self.evaluated_in_us
+        if self.review_id is not None:
+            out["review_id"] = self.review_id
+        return out
+
+
+@dataclass
+class DecisionRecordPrincipalAgent:
+    """The DecisionRecordPrincipalAgent schema of openapi.json."""
+
+    id: str
+    name: str
+    trust_tier: int
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "DecisionRecordPrincipalAgent":
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            trust_tier=d["trust_tier"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["id"] = self.id
+        out["name"] = self.name
+        out["trust_tier"] = self.trust_tier
+        return out
+
+
+@dataclass
+class DecisionRecordPrincipalWorkload:
+    """The DecisionRecordPrincipalWorkload schema of openapi.json."""
+
+    sub: str
+    issuer: str
+    attested: bool
+    network: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "DecisionRecordPrincipalWorkload":
+        return cls(
+            sub=d["sub"],
+            issuer=d["issuer"],
+            attested=d["attested"],
+            network=d["network"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["sub"] = self.sub
+        out["issuer"] = self.issuer
+        out["attested"] = self.attested
+        out["network"] = self.network
+        return out
+
+
+@dataclass
+class DecisionRecordPrincipal:
+    """The composite identity; null when the token did not verify"""
+
+    user: Dict[str, Any]
+    agent: DecisionRecordPrincipalAgent
+    workload: Optional[DecisionRecordPrincipalWorkload]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "DecisionRecordPrincipal":
+        return cls(
+            user=d["user"],
+            agent=DecisionRecordPrincipalAgent.from_dict(d["agent"]),
+            workload=None if d["workload"] is None else DecisionRecordPrincipalWorkload.from_dict(d["workload"]),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["user"] = self.user
+        out["agent"] = self.agent.to_dict()
+        out["workload"] = None if self.workload is None else self.workload.to_dict()
+        return out
+
+
+@dataclass
+class DecisionRecordResource:
+    """The DecisionRecordResource schema of openapi.json."""
+
+    type: str
+    id: str
+    attributes: Dict[str, Any]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "DecisionRecordResource":
+        return cls(
+            type=d["type"],
+            id=d["id"],
+            attributes=d["attributes"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["type"] = self.type
+        out["id"] = self.id
+        out["attributes"] = self.attributes
+        return out
+
+
+@dataclass
+class DecisionRecordShadow:
+    """The DecisionRecordShadow schema of openapi.json."""
+
+    version: int
+    decision: Literal["allow", "review", "deny"]
+    policy_id: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "DecisionRecordShadow":
+        return cls(
+            version=d["version"],
+            decision=d["decision"],
+            policy_id=d["policy_id"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["version"] = self.version
+        out["decision"] = self.decision
+        out["policy_id"] = self.policy_id
+        return out
+
+
+@dataclass
+class DecisionRecord:
+    """The DecisionRecord schema of openapi.json."""
+
+    id: str
+    time: str
+    request_id: str
+    # The enforcement point that asked
+    caller: str
+    source: Literal["token", "principal"]
+    decision: Literal["allow", "review", "deny"]
+    # What the policy said (before a review approval turned review into allow)
+    lane: Literal["allow", "review", "deny"]
+    policy_id: Optional[str]
+    policy_version: Optional[int]
+    # Every rule that matched
+    matched: List[str]
+    reasons: List[str]
+    review_id: Optional[str]
+    evaluated_in_us: int
+    # The composite identity; null when the token did not verify
+    principal: Optional[DecisionRecordPrincipal]
+    task: str
+    # The token's scopes; null for the principal form
+    scopes: Optional[List[str]]
+    action: str
+    resource: DecisionRecordResource
+    # The context as evaluated (with task, scopes and network)
+    context: Dict[str, Any]
+    shadow: Optional[DecisionRecordShadow]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "DecisionRecord":
+        return cls(
+            id=d["id"],
+            time=d["time"],
+            request_id=d["request_id"],
+            caller=d["caller"],
+            source=d["source"],
+            decision=d["decision"],
+            lane=d["lane"],
+            policy_id=d["policy_id"],
+            policy_version=d["policy_version"],
+            matched=d["matched"],
+            reasons=d["reasons"],
+            review_id=d["review_id"],
+            evaluated_in_us=d["evaluated_in_us"],
+            principal=None if d["principal"] is None else DecisionRecordPrincipal.from_dict(d["principal"]),
+            task=d["task"],
+            scopes=d["scopes"],
+            action=d["action"],
+            resource=DecisionRecordResource.from_dict(d["resource"]),
+            context=d["context"],
+            shadow=None if d["shadow"] is None else DecisionRecordShadow.from_dict(d["shadow"]),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["id"] = self.id
+        out["time"] = self.time
+        out["request_id"] = self.request_id
+        out["caller"] = self.caller
+        out["source"] = self.source
+        out["decision"] = self.decision
+        out["lane"] = self.lane
+        out["policy_id"] = self.policy_id
+        out["policy_version"] = self.policy_version
+        out["matched"] = self.matched
+        out["reasons"] = self.reasons
+        out["review_id"] = self.review_id
+        out["evaluated_in_us"] = self.evaluated_in_us
+        out["principal"] = None if self.principal is None else self.principal.to_dict()
+        out["task"] = self.task
+        out["scopes"] = self.scopes
+        out["action"] = self.action
+        out["resource"] = self.resource.to_dict()
+        out["context"] = self.context
+        out["shadow"] = None if self.shadow is None else self.shadow.to_dict()
+        return out
+
+
+@dataclass
+class ReplayDecisionRequest:
+    """The ReplayDecisionRequest schema of openapi.json."""
+
+    # A policy version id; default the enforced version
+    policy_id: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "ReplayDecisionRequest":
+        return cls(
+            policy_id=d.get("policy_id"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        if self.policy_id is not None:
+            out["policy_id"] = self.policy_id
+        return out
+
+
+@dataclass
+class DecisionReplayBefore:
+    """As recorded (the policy's lane)"""
+
+    decision: Literal["allow", "review", "deny"]
+    policy_id: Optional[str]
+    policy_version: Optional[int]
+    reasons: List[str]
+    matched: List[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "DecisionReplayBefore":
+        return cls(
+            decision=d["decision"],
+            policy_id=d["policy_id"],
+            policy_version=d["policy_version"],
+            reasons=d["reasons"],
+            matched=d["matched"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["decision"] = self.decision
+        out["policy_id"] = self.policy_id
+        out["policy_version"] = self.policy_version
+        out["reasons"] = self.reasons
+        out["matched"] = self.matched
+        return out
+
+
+@dataclass
+class DecisionReplayAfter:
+    """Re-evaluated now"""
+
+    decision: Literal["allow", "review", "deny"]
+    policy_id: Optional[str]
+    policy_version: Optional[int]
+    reasons: List[str]
+    matched: List[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "DecisionReplayAfter":
+        return cls(
+            decision=d["decision"],
+            policy_id=d["policy_id"],
+            policy_version=d["policy_version"],
+            reasons=d["reasons"],
+            matched=d["matched"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["decision"] = self.decision
+        out["policy_id"] = self.policy_id
+        out["policy_version"] = self.policy_version
+        out["reasons"] = self.reasons
+        out["matched"] = self.matched
+        return out
+
+
+@dataclass
+class DecisionReplay:
+    """The DecisionReplay schema of openapi.json."""
+
+    decision_id: str
+    # As recorded (the policy's lane)
+    before: DecisionReplayBefore
+    # Re-evaluated now
+    after: DecisionReplayAfter
+    changed: bool
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "DecisionReplay":
+        return cls(
+            decision_id=d["decision_id"],
+            before=DecisionReplayBefore.from_dict(d["before"]),
+            after=DecisionReplayAfter.from_dict(d["after"]),
+            changed=d["changed"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["decision_id"] = self.decision_id
+        out["before"] = self.before.to_dict()
+        out["after"] = self.after.to_dict()
+        out["changed"] = self.changed
+        return out
+
+
+@dataclass
+class ReviewList:
+    """The ReviewList schema of openapi.json."""
+
+    items: List[Review]
+    next_cursor: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "ReviewList":
+        return cls(
+            items=[Review.from_dict(x) for x in d["items"]],
+            next_cursor=d["next_cursor"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["items"] = [x.to_dict() for x in self.items]
+        out["next_cursor"] = self.next_cursor
+        return out
+
+
+@dataclass
+class ReviewAgent:
+    """The ReviewAgent schema of openapi.json."""
+
+    id: str
+    name: str
+    trust_tier: int
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "ReviewAgent":
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            trust_tier=d["trust_tier"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["id"] = self.id
+        out["name"] = self.name
+        out["trust_tier"] = self.trust_tier
+        return out
+
+
+@dataclass
+class ReviewWorkload:
+    """The ReviewWorkload schema of openapi.json."""
+
+    sub: str
+    issuer: str
+    attested: bool
+    network: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "ReviewWorkload":
+        return cls(
+            sub=d["sub"],
+            issuer=d["issuer"],
+            attested=d["attested"],
+            network=d["network"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["sub"] = self.sub
+        out["issuer"] = self.issuer
+        out["attested"] = self.attested
+        out["network"] = self.network
+        return out
+
+
+@dataclass
+class ReviewResource:
+    """The ReviewResource schema of openapi.json."""
+
+    type: str
+    id: str
+    attributes: Dict[str, Any]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "ReviewResource":
+        return cls(
+            type=d["type"],
+            id=d["id"],
+            attributes=d["attributes"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["type"] = self.type
+        out["id"] = self.id
+        out["attributes"] = self.attributes
+        return out
+
+
+@dataclass
+class Review:
+    """The Review schema of openapi.json."""
+
+    id: str
+    state: Literal["pending", "approved", "denied", "expired"]
+    decision_id: str
+    user: Dict[str, Any]
+    agent: ReviewAgent
+    workload: Optional[ReviewWorkload]
+    task: str
+    action: str
+    resource: ReviewResource
+    # The review-lane rule that matched
+    policy_id: Optional[str]
+    requested_at: str
+    expires_at: str
+    decided_at: Optional[str]
+    decided_by: Optional[str]
+    note: Optional[str]
+    # Until when the same request is allowed (approved only)
+    approved_until: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Review":
+        return cls(
+            id=d["id"],
+            state=d["state"],
+            decision_id=d["decision_id"],
+            user=d["user"],
+            agent=ReviewAgent.from_dict(d["agent"]),
+            workload=None if d["workload"] is None else ReviewWorkload.from_dict(d["workload"]),
+            task=d["task"],
+            action=d["action"],
+            resource=ReviewResource.from_dict(d["resource"]),
+            policy_id=d["policy_id"],
+            requested_at=d["requested_at"],
+            expires_at=d["expires_at"],
+            decided_at=d["decided_at"],
+            decided_by=d["decided_by"],
+            note=d["note"],
+            approved_until=d["approved_until"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["id"] = self.id
+        out["state"] = self.state
+        out["decision_id"] = self.decision_id
+        out["user"] = self.user
+        out["agent"] = self.agent.to_dict()
+        out["workload"] = None if self.workload is None else self.workload.to_dict()
+        out["task"] = self.task
+        out["action"] = self.action
+        out["resource"] = self.resource.to_dict()
+        out["policy_id"] = self.policy_id
+        out["requested_at"] = self.requested_at
+        out["expires_at"] = self.expires_at
+        out["decided_at"] = self.decided_at
+        out["decided_by"] = self.decided_by
+        out["note"] = self.note
+        out["approved_until"] = self.approved_until
+        return out
+
+
+@dataclass
+class ApproveReviewRequest:
+    """The ApproveReviewRequest schema of openapi.json."""
+
+    note: Optional[str] = None
+    # How long the approval lasts ("15m", seconds); default 15 minutes
+    ttl: Any = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "ApproveReviewRequest":
+        return cls(
+            note=d.get("note"),
+            ttl=d.get("ttl"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        if self.note is not None:
+            out["note"] = self.note
+        if self.ttl is not None:
+            out["ttl"] = self.ttl
+        return out
+
+
+@dataclass
+class DenyReviewRequest:
+    """The DenyReviewRequest schema of openapi.json."""
+
+    note: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "DenyReviewRequest":
+        return cls(
+            note=d.get("note"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
+
+@dataclass
 class ProblemErrors:
     """The ProblemErrors schema of openapi.json."""
 

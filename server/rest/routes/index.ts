@@ -13,6 +13,9 @@ import { pluginRoutes } from "./plugins";
 import { agentRoutes } from "./agents";
 import { trustedIssuerRoutes } from "./trusted-issuers";
 import { stsRoutes } from "./sts";
+import { policyRoutes } from "./policies";
+import { decisionRoutes } from "./decisions";
+import { reviewRoutes } from "./reviews";
 
 let openApiText: string | null = null;
 
@@ -28,6 +31,9 @@ export const allRoutes: AnyRoute[] = [
   ...agentRoutes,
   ...trustedIssuerRoutes,
   ...stsRoutes,
+  ...policyRoutes,
+  ...decisionRoutes,
+  ...reviewRoutes,
   publicRoute({
     method: "GET",
     path: "/api/v1/openapi.json",

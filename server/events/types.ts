@@ -30,6 +30,12 @@ export const EVENT_TYPES = [
   "lease.expiring",
   "lease.expired",
   "lease.revoked",
+  "lease.revoke_failed",
+  "engine.mounted",
+  "engine.updated",
+  "engine.deleted",
+  "engine.root_rotated",
+  "engine.health_changed",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

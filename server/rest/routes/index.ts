@@ -9,6 +9,8 @@ import { secretRoutes } from "./secrets";
 import { systemRoutes } from "./system";
 import { tokenRoutes } from "./tokens";
 import { webhookRoutes } from "./webhooks";
+import { engineRoutes } from "./engines";
+import { leaseRoutes } from "./leases";
 
 let openApiText: string | null = null;
 
@@ -20,6 +22,8 @@ export const allRoutes: AnyRoute[] = [
   ...secretRoutes,
   ...auditRoutes,
   ...webhookRoutes,
+  ...engineRoutes,
+  ...leaseRoutes,
   publicRoute({
     method: "GET",
     path: "/api/v1/openapi.json",

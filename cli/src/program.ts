@@ -6,6 +6,8 @@ import { registerRbacCommands } from "./commands/rbac.js";
 import { registerRealmCommands } from "./commands/realms.js";
 import { registerSecretCommands } from "./commands/secrets.js";
 import { registerTokenCommands, registerWhoami } from "./commands/tokens.js";
+import { registerEngineCommands } from "./commands/engines.js";
+import { registerLeaseCommands } from "./commands/leases.js";
 import { addConnectionOptions, UsageError } from "./context.js";
 
 export const EXIT = { ok: 0, apiError: 1, usage: 2 } as const;
@@ -38,6 +40,8 @@ export function buildProgram(version: string): Command {
   registerRbacCommands(program);
   registerAuditCommands(program);
   registerWhoami(program);
+  registerEngineCommands(program);
+  registerLeaseCommands(program);
   return program;
 }
 

@@ -6,7 +6,7 @@
  *   const secret = await client.kv.get("DATABASE_URL", { realm: "myapp" });
  */
 import { Core, type ArcanClientOptions } from "./core.js";
-import { AuditResource, BindingsResource, KvResource, LeaseResource, RealmsResource, RolesResource, TokensResource } from "./resources.js";
+import { AuditResource, BindingsResource, EnginesResource, KvResource, LeaseResource, RealmsResource, RolesResource, TokensResource } from "./resources.js";
 
 export class ArcanClient {
   readonly kv: KvResource;
@@ -16,6 +16,7 @@ export class ArcanClient {
   readonly bindings: BindingsResource;
   readonly audit: AuditResource;
   readonly lease: LeaseResource;
+  readonly engines: EnginesResource;
   /** The generated openapi-fetch client, for endpoints the facade does not wrap. */
   readonly api: Core["api"];
 
@@ -29,6 +30,7 @@ export class ArcanClient {
     this.bindings = new BindingsResource(core);
     this.audit = new AuditResource(core);
     this.lease = new LeaseResource(core);
+    this.engines = new EnginesResource(core);
   }
 }
 

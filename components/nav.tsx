@@ -12,6 +12,8 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/audit", label: "Audit" },
   { href: "/webhooks", label: "Webhooks" },
   { href: "/users", label: "Users" },
+  { href: "/engines", label: "Engines" },
+  { href: "/leases", label: "Leases" },
 ];
 
 export function Nav() {

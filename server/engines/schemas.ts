@@ -3,7 +3,7 @@
  * service's types and the console forms all take their rules from here.
  */
 import { z } from "zod";
-import { REALM_NAME } from "../realms/service";
+import { REALM_NAME } from "../realms/names";
 import { parseTtl } from "../tokens/ttl";
 
 export const engineOps = {

@@ -8,6 +8,8 @@ import { secretsRouter } from "./routers/secrets";
 import { tokensRouter } from "./routers/tokens";
 import { usersRouter } from "./routers/users";
 import { webhooksRouter } from "./routers/webhooks";
+import { enginesRouter } from "./routers/engines";
+import { leasesRouter } from "./routers/leases";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -20,6 +22,8 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   decisions: decisionsRouter,
   webhooks: webhooksRouter,
+  engines: enginesRouter,
+  leases: leasesRouter,
 });
 
 export type AppRouter = typeof appRouter;

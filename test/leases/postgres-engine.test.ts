@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { assertNamesField, assertProblem, createRealm, createToken, rawStoreText, sleep, startCore, uid } from "../helpers/core";
 import { startPgCluster, type PgCluster } from "../helpers/pg-cluster";
+import { startReceiver, type Receiver } from "../events/receiver";
 import { STORES, type TestServer } from "../helpers/server";
 
 const ROOT_PASSWORD = `root-${uid()}-Pw9`;
@@ -65,6 +66,7 @@ describe("postgres engine and leases", () => {
   for (const store of STORES) {
     describe(`on the ${store} store`, () => {
       let s: TestServer;
+      let receiver: Receiver;
       const realm = `app-${uid()}`;
       const otherRealm = `other-${uid()}`;
       const leasedPasswords: string[] = [];
@@ -99,12 +101,20 @@ describe("postgres engine and leases", () => {
         }
       };
 
+      const events = (name: string, leaseId: string) =>
+        receiver.received.map((r) => JSON.parse(r.body) as { event: string; realm: string; data: Record<string, unknown> }).filter((e) => e.event === name && e.data.lease_id === leaseId);
+
       before(async () => {
-        s = await startCore(store);
+        receiver = await startReceiver();
+        s = await startCore(store, { ARCAN_WEBHOOKS_ALLOW_PRIVATE_NETWORKS: "true" });
         await createRealm(s, realm);
         await createRealm(s, otherRealm);
+        assert.equal((await s.request("POST", "/api/v1/webhooks", { body: { url: receiver.url, events: ["lease.*", "engine.*"] } })).status, 201);
       });
-      after(() => s?.cleanup());
+      after(async () => {
+        await s?.cleanup();
+        await receiver?.close();
+      });
 
       it("refuses bad input and unreachable mounts with 400 problem+json, and changes nothing", async () => {
         const wrong = `wrong-${uid()}-secret`;
@@ -199,6 +209,7 @@ describe("postgres engine and leases", () => {
         assert.match((await loginError(leasedUrl(l.credentials))) ?? "", /password authentication failed|does not exist/);
         assert.equal(await roleExists(l.credentials.username), false);
         assert.equal((await s.request("POST", leases(`/${l.lease_id}/revoke`))).body.state, "revoked", "revoking again changes nothing");
+        await receiver.waitFor(1, 10_000, (r) => r.body.includes('"lease.revoked"') && r.body.includes(l.lease_id));
         assertProblem(await s.request("POST", leases(`/${l.lease_id}/renew`), { body: {} }), 409, "lease_not_active");
       });
 
@@ -228,6 +239,15 @@ describe("postgres engine and leases", () => {
         assert.equal(body.revoke_attempts, 0);
         await assert.rejects(session.query("SELECT 1"));
         assert.equal(await roleExists(l.credentials.username), false);
+        await receiver.waitFor(1, 10_000, (r) => r.body.includes('"lease.expired"') && r.body.includes(l.lease_id));
+        const [expiring, ...again] = events("lease.expiring", l.lease_id);
+        assert.equal(again.length, 0, "lease.expiring is sent once");
+        assert.equal(expiring?.realm, realm);
+        const { actor: _, ...payload } = expiring!.data;
+        assert.deepEqual(Object.keys(payload).sort(), ["engine", "expires_at", "lease_id", "role", "ttl_remaining_seconds"]);
+        assert.deepEqual([payload.engine, payload.role, payload.expires_at], ["pg", "readonly", l.expires_at]);
+        assert.ok(Number(payload.ttl_remaining_seconds) <= 1);
+        assert.equal(events("lease.created", l.lease_id).length, 1);
       });
 
       it("retries a failed revocation with backoff and shows the error", async () => {

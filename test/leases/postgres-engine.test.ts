@@ -52,11 +52,14 @@ describe("postgres engine and leases", () => {
   before(async () => {
     cluster = await startPgCluster();
     const su = await cluster.superuser();
-    await su.query(`CREATE ROLE arcan_root WITH LOGIN CREATEROLE PASSWORD '${ROOT_PASSWORD}'`);
-    for (const store of STORES) await su.query(`CREATE DATABASE app_${store} OWNER arcan_root`);
+    // One root user per store: rotate-root in one run must not change the other's.
+    for (const store of STORES) {
+      await su.query(`CREATE ROLE root_${store} WITH LOGIN CREATEROLE PASSWORD '${ROOT_PASSWORD}'`);
+      await su.query(`CREATE DATABASE app_${store} OWNER root_${store}`);
+    }
     await su.end();
     for (const store of STORES) {
-      const root = await connect(cluster.url("arcan_root", ROOT_PASSWORD, `app_${store}`));
+      const root = await connect(cluster.url(`root_${store}`, ROOT_PASSWORD, `app_${store}`));
       await root.query("CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items VALUES (1, 'one'), (2, 'two'); CREATE TABLE hidden (x int)");
       await root.end();
     }
@@ -71,12 +74,13 @@ describe("postgres engine and leases", () => {
       const otherRealm = `other-${uid()}`;
       const leasedPasswords: string[] = [];
       const db = `app_${store}`;
+      const rootUser = `root_${store}`;
       const eng = (rest = "") => `/api/v1/realms/${realm}/engines${rest}`;
       const leases = (rest = "") => `/api/v1/realms/${realm}/leases${rest}`;
       const mountBody = (name: string, password = ROOT_PASSWORD) => ({
         name,
         type: "postgres",
-        config: { connection_url: `postgresql://{{username}}:{{password}}@127.0.0.1:${cluster.port}/${db}`, username: "arcan_root", password, max_open_connections: 3 },
+        config: { connection_url: `postgresql://{{username}}:{{password}}@127.0.0.1:${cluster.port}/${db}`, username: rootUser, password, max_open_connections: 3 },
       });
       const lease = async (engine: string, role: string, ttl?: string | number) => {
         const r = await s.request("POST", leases(), { body: { engine, role, ...(ttl !== undefined ? { ttl } : {}) } });
@@ -125,7 +129,7 @@ describe("postgres engine and leases", () => {
         assertNamesField(await s.request("POST", eng(), { body: { ...mountBody("pg"), type: "nosuch" } }), "type");
         assertNamesField(await s.request("POST", eng(), { body: { ...mountBody("pg"), name: "kv" } }), "name");
         const literal = mountBody("pg");
-        literal.config.connection_url = `postgresql://arcan_root:${ROOT_PASSWORD}@127.0.0.1:${cluster.port}/${db}`;
+        literal.config.connection_url = `postgresql://${rootUser}:${ROOT_PASSWORD}@127.0.0.1:${cluster.port}/${db}`;
         assertNamesField(await s.request("POST", eng(), { body: literal }), "config.connection_url");
         assert.deepEqual((await s.request("GET", eng())).body.items, []);
       });
@@ -225,10 +229,10 @@ describe("postgres engine and leases", () => {
         const r = await s.request("POST", leases(`/${l.lease_id}/revoke`));
         assert.equal(r.status, 200, r.text);
         assert.equal(await roleExists(l.credentials.username), false);
-        const root = await connect(cluster.url("arcan_root", ROOT_PASSWORD, db));
+        const root = await connect(cluster.url(rootUser, ROOT_PASSWORD, db));
         const { rows } = await root.query("SELECT tableowner FROM pg_tables WHERE tablename = $1", [table]);
         await root.end();
-        assert.deepEqual(rows, [{ tableowner: "arcan_root" }], "what it owned went to the root user");
+        assert.deepEqual(rows, [{ tableowner: rootUser }], "what it owned went to the root user");
       });
 
       it("revokes at expiry through the reaper, within 2 s, ending the session", async () => {
@@ -312,7 +316,7 @@ describe("postgres engine and leases", () => {
         const r = await s.request("POST", eng("/pg/rotate-root"));
         assert.equal(r.status, 200, r.text);
         assert.equal(r.body.config.password, undefined);
-        assert.match((await loginError(cluster.url("arcan_root", ROOT_PASSWORD, db))) ?? "", /password authentication failed/);
+        assert.match((await loginError(cluster.url(rootUser, ROOT_PASSWORD, db))) ?? "", /password authentication failed/);
         const l = await lease("pg", "readonly");
         const client = await connect(leasedUrl(l.credentials));
         await client.end();

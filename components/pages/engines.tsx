@@ -78,7 +78,8 @@ function RealmEngines({ realm }: { realm: string }) {
         void refresh();
       },
       onError: (err, { name, force }) => {
-        if (!force && errorCode(err) === "engine_has_active_leases") setPending({ kind: "force", name });
+        // The only conflict a delete reports is active leases: offer to revoke them.
+        if (!force && errorCode(err) === "CONFLICT") setPending({ kind: "force", name });
         else toast.error(errorMessage(err));
       },
     }),

@@ -95,7 +95,8 @@ export class LeaseReaper {
       return realms.get(id)!;
     };
     const notices = await this.queue.dueNotices(now, BATCH);
-    for (const lease of notices) await this.notice(lease, await realmOf(lease.realmId));
+    const noticed = await Promise.all(notices.map(async (lease) => ({ lease, realm: await realmOf(lease.realmId) })));
+    if (noticed.length > 0) await this.notice(noticed);
     const due = await this.queue.dueRevocations(now, BATCH);
     for (let i = 0; i < due.length; i += CONCURRENCY) {
       await Promise.all(due.slice(i, i + CONCURRENCY).map(async (lease) => this.reap(lease, await realmOf(lease.realmId))));
@@ -111,18 +112,21 @@ export class LeaseReaper {
     return { requestId: newRequestId(), principal: { subject: "system:reaper" }, ip: null };
   }
 
-  private async notice(lease: LeaseRow, realm: ResolvedRealm | null): Promise<void> {
-    if (!realm) {
-      await this.queue.markNoticeSent(lease.id);
-      return;
-    }
+  /** One commit for every notice due in this tick (at most BATCH). */
+  private async notice(due: { lease: LeaseRow; realm: ResolvedRealm | null }[]): Promise<void> {
     await this.deps.outbox.transaction(this.source(), async (tx, emit) => {
-      if (!(await leaseStore(tx, realm).update(lease.id, ["active"], { noticeSent: true }))) return;
-      const remaining = Math.max(0, Math.round((lease.expiresAt.getTime() - Date.now()) / 1000));
-      emit("lease.expiring", {
-        realm: realm.name,
-        data: { lease_id: lease.id, engine: lease.engine, role: lease.role, expires_at: lease.expiresAt.toISOString(), ttl_remaining_seconds: remaining },
-      });
+      for (const { lease, realm } of due) {
+        if (!realm) {
+          await new ReaperQueue(tx).markNoticeSent(lease.id);
+          continue;
+        }
+        if (!(await leaseStore(tx, realm).update(lease.id, ["active"], { noticeSent: true }))) continue;
+        const remaining = Math.max(0, Math.round((lease.expiresAt.getTime() - Date.now()) / 1000));
+        emit("lease.expiring", {
+          realm: realm.name,
+          data: { lease_id: lease.id, engine: lease.engine, role: lease.role, expires_at: lease.expiresAt.toISOString(), ttl_remaining_seconds: remaining },
+        });
+      }
     });
   }
 

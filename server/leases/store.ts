@@ -77,7 +77,7 @@ export function leaseStore(db: Db | Tx, realm: ResolvedRealm): LeaseRows {
 }
 
 export class ReaperQueue {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db | Tx) {}
 
   /** Active leases past expiry, or whose revocation was asked for, whose next attempt is due. */
   dueRevocations(now: Date, take: number) {

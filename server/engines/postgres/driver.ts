@@ -40,8 +40,8 @@ type PostgresRole = z.output<typeof ZPostgresRole>;
 const ZInternal = z.object({ username: z.string(), revocation_statements: z.array(z.string()), renew_statements: z.array(z.string()) });
 
 const HEALTH_TIMEOUT_MS = 3_000;
-/** pg_advisory_xact_lock(int, int) key in the managed database ("arcn", 1). */
-const ENGINE_LOCK = [0x6172636e, 1];
+/** The advisory lock in the managed database, key ("arcn", 1). */
+const ENGINE_LOCK_SQL = "SELECT pg_advisory_xact_lock(1634886510, 1)";
 
 function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix: string): z.output<T> {
   const parsed = schema.safeParse(value);
@@ -169,12 +169,10 @@ export class PostgresDriver implements EngineDriver {
     }
     let broken = false;
     try {
-      await client.query("BEGIN");
       // Concurrent GRANTs and DROP OWNEDs on the same objects fail with "tuple concurrently
-      // updated"; one engine transaction at a time per database (across Arcan processes too).
-      await client.query("SELECT pg_advisory_xact_lock($1, $2)", ENGINE_LOCK);
-      for (const statement of statements) await client.query(statement);
-      await client.query("COMMIT");
+      // updated", so one engine transaction runs at a time per database (across Arcan
+      // processes too). One round trip for all of it: the lock is held for as short as can be.
+      await client.query(["BEGIN", ENGINE_LOCK_SQL, ...statements, "COMMIT"].join("\n;\n"));
     } catch (err) {
       await client.query("ROLLBACK").catch(() => {
         broken = true;

@@ -185,7 +185,7 @@ export class PostgresDriver implements EngineDriver {
 
   /** The driver's reason without any password; the cause keeps only that reason too. */
   private failure(mount: EngineMount, what: string, err: unknown, secrets: string[]): AppError {
-    const reason = safeReason(err, [...secrets, String(mount.config.password ?? "")]);
+    const reason = safeReason(err, [...secrets, String(mount.config.password ?? "")]).replace(/\.$/, "");
     return new AppError("unavailable", `PostgreSQL engine "${mount.name}" could not ${what}: ${reason}.`, { code: "engine_failed", cause: new Error(reason) });
   }
 }

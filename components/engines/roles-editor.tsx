@@ -2,7 +2,7 @@
 /** The roles of one engine mount: their statements and TTLs, a form for a new role, delete with confirmation. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { ENGINE_NAME } from "@/server/engines/schemas";
+import { ENGINE_NAME } from "@/server/engines/names";
 import { parseTtl } from "@/server/tokens/ttl";
 import { ConfirmDialog } from "../confirm";
 import { errorMessage, showFormError } from "../errors";

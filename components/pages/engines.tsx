@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
-import { ENGINE_NAME } from "@/server/engines/schemas";
+import { BUILTIN_KV, ENGINE_NAME } from "@/server/engines/names";
 import { ConfirmDialog } from "../confirm";
 import { RolesEditor } from "../engines/roles-editor";
 import { errorCode, errorMessage, showFormError } from "../errors";
@@ -176,7 +176,7 @@ function MountForm({ realm, onDone }: { realm: string; onDone: () => void }) {
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const found: Record<string, string> = {};
-    if (!ENGINE_NAME.test(form.name) || form.name === "kv") found.name = "Lowercase letters, digits, '_' and '-' (not \"kv\").";
+    if (!ENGINE_NAME.test(form.name) || form.name === BUILTIN_KV) found.name = `Lowercase letters, digits, '_' and '-' (not "${BUILTIN_KV}").`;
     if (!form.username) found.username = "Enter the root user.";
     if (!form.password) found.password = "Enter the root user's password.";
     setIssues(found);

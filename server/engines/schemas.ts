@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { REALM_NAME } from "../realms/names";
+import { BUILTIN_KV, ENGINE_NAME } from "./names";
 import { parseTtl } from "../tokens/ttl";
 
 export const engineOps = {
@@ -20,9 +21,7 @@ export const engineOps = {
   deleteRole: { capability: "engines:manage", action: "engine.role.delete" },
 } as const;
 
-/** Mount and role names: lowercase letters, digits, '_' and '-'; `kv` is the built-in secrets engine. */
-export const ENGINE_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
-export const BUILTIN_KV = "kv";
+export { BUILTIN_KV, ENGINE_NAME };
 export const DEFAULT_ROLE_TTL = 3600;
 export const DEFAULT_ROLE_MAX_TTL = 86_400;
 

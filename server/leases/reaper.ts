@@ -13,13 +13,14 @@ import type { Metrics } from "../observability/metrics";
 import type { RealmDirectory } from "../realms/directory";
 import type { Db, Store } from "../store/client";
 import type { ResolvedRealm } from "../store/realm-scoped";
-import type { LeaseRevoker, RevokeSource } from "./revoker";
+import type { LeaseRevoker, RevokeItem, RevokeSource } from "./revoker";
 import { leaseStore, ReaperQueue, type LeaseRow } from "./store";
 
 /** pg_try_advisory_lock key of the reaper (one holder per PostgreSQL database). */
 export const REAPER_LOCK_KEY = 7_242_009;
 const BATCH = 200;
-const CONCURRENCY = 16;
+/** Leases revoked at once, and recorded in one commit. */
+const CONCURRENCY = 32;
 const GAUGE_EVERY_MS = 5_000;
 const LOCK_RETRY_MS = 2_000;
 
@@ -44,7 +45,7 @@ export class LeaseReaper {
       provider: Store["provider"];
       /** Arcan's own PostgreSQL (for the advisory lock); null on SQLite. */
       databaseUrl: string | null;
-      revoker: Pick<LeaseRevoker, "revoke">;
+      revoker: Pick<LeaseRevoker, "revokeMany">;
       outbox: Pick<Outbox, "transaction">;
       realms: Pick<RealmDirectory, "byId">;
       metrics: Pick<Metrics, "leasesRevokeFailed" | "leaseReaperLag">;
@@ -99,7 +100,8 @@ export class LeaseReaper {
     if (noticed.length > 0) await this.notice(noticed);
     const due = await this.queue.dueRevocations(now, BATCH);
     for (let i = 0; i < due.length; i += CONCURRENCY) {
-      await Promise.all(due.slice(i, i + CONCURRENCY).map(async (lease) => this.reap(lease, await realmOf(lease.realmId))));
+      const batch = await Promise.all(due.slice(i, i + CONCURRENCY).map(async (lease) => ({ lease, realm: await realmOf(lease.realmId) })));
+      await this.reap(batch);
     }
     if (Date.now() - this.lastGauge >= GAUGE_EVERY_MS) {
       this.deps.metrics.leasesRevokeFailed.set(await this.queue.countRevokeFailed());
@@ -130,16 +132,21 @@ export class LeaseReaper {
     });
   }
 
-  private async reap(lease: LeaseRow, realm: ResolvedRealm | null): Promise<void> {
-    if (!realm) {
-      await this.queue.markUnrevocable(lease.id, "the realm of this lease was deleted");
-      this.refreshGauge();
-      return;
+  private async reap(batch: { lease: LeaseRow; realm: ResolvedRealm | null }[]): Promise<void> {
+    const items: RevokeItem[] = [];
+    for (const { lease, realm } of batch) {
+      if (realm) items.push({ realm, lease, final: lease.revokeRequestedAt ? "revoked" : "expired" });
+      else {
+        await this.queue.markUnrevocable(lease.id, "the realm of this lease was deleted");
+        this.refreshGauge();
+      }
     }
-    const final = lease.revokeRequestedAt ? "revoked" : "expired";
-    const outcome = await this.deps.revoker.revoke(realm, lease, final, this.source());
-    if (outcome.ok && final === "expired") this.deps.metrics.leaseReaperLag.observe(Math.max(0, Date.now() - lease.expiresAt.getTime()) / 1000);
-    if (!outcome.ok && outcome.state === "revoke_failed") this.refreshGauge();
+    if (items.length === 0) return;
+    const outcomes = await this.deps.revoker.revokeMany(items, this.source());
+    const done = Date.now();
+    outcomes.forEach((o, i) => {
+      if (o.ok && items[i]!.final === "expired") this.deps.metrics.leaseReaperLag.observe(Math.max(0, done - items[i]!.lease.expiresAt.getTime()) / 1000);
+    });
   }
 
   /** SQLite has one process per store; on PostgreSQL the session lock is held for as long as its connection lives. */

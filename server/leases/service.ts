@@ -37,7 +37,8 @@ export interface LeaseLimits {
   expiringNotice: number;
 }
 
-const PREFIX_CONCURRENCY = 4;
+/** Leases revoke-prefix ends at once (each batch recorded in one commit). */
+const PREFIX_BATCH = 16;
 
 export function leaseView(row: LeaseRow): LeaseView {
   return {
@@ -67,7 +68,7 @@ export class LeaseService {
       outbox: Pick<Outbox, "transaction">;
       keyring: Pick<Keyring, "encrypt" | "decrypt">;
       runtime: Pick<EngineRuntime, "driver" | "open" | "mountByName" | "mountById">;
-      revoker: Pick<LeaseRevoker, "revoke">;
+      revoker: Pick<LeaseRevoker, "revoke" | "revokeMany">;
       limits: LeaseLimits;
     },
   ) {}
@@ -196,9 +197,9 @@ export class LeaseService {
     const realm = await this.realm(actor, realmName, leaseOps.revokePrefix);
     const rows = await leaseStore(this.deps.db, realm).active({ engine: input.engine, ...(input.role ? { role: input.role } : {}) });
     const result: RevokePrefixResult = { revoked: [], failed: [] };
-    for (let i = 0; i < rows.length; i += PREFIX_CONCURRENCY) {
-      const batch = rows.slice(i, i + PREFIX_CONCURRENCY);
-      const outcomes = await Promise.all(batch.map((row) => this.deps.revoker.revoke(realm, row, "revoked", actor)));
+    for (let i = 0; i < rows.length; i += PREFIX_BATCH) {
+      const batch = rows.slice(i, i + PREFIX_BATCH);
+      const outcomes = await this.deps.revoker.revokeMany(batch.map((lease) => ({ realm, lease, final: "revoked" as const })), actor);
       outcomes.forEach((o, j) => (o.ok ? result.revoked.push(batch[j]!.id) : result.failed.push({ lease_id: batch[j]!.id, error: o.error })));
     }
     await this.audited(actor, leaseOps.revokePrefix, realm, null, { engine: input.engine, role: input.role ?? null, revoked: result.revoked.length, failed: result.failed.length });

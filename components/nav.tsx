@@ -16,6 +16,8 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/agents", label: "Agents" },
   { href: "/policies", label: "Policies" },
   { href: "/reviews", label: "Reviews" },
+  { href: "/engines", label: "Engines" },
+  { href: "/leases", label: "Leases" },
 ];
 
 export function Nav() {

@@ -11,7 +11,7 @@ function sortableHex(ms: number): string {
   return ms.toString(16).padStart(12, "0") + randomUUID().replaceAll("-", "").slice(12);
 }
 
-export function newId(prefix: "tok" | "rlm" | "rol" | "bnd" | "sec" | "usr" | "aud" | "dec" | "whk" | "evt" | "msg" | "att" | "pcr" | "agn" | "pol" | "rev", ms = Date.now()): string {
+export function newId(prefix: "tok" | "rlm" | "rol" | "bnd" | "sec" | "usr" | "aud" | "dec" | "whk" | "evt" | "msg" | "att" | "pcr" | "agn" | "pol" | "rev" | "eng" | "erl" | "lea", ms = Date.now()): string {
   return `${prefix}_${sortableHex(ms)}`;
 }
 

@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   // Event sinks resume from the store whatever they still owe (after a restart or a crash).
   services.dispatcher.start();
   services.syslog?.start();
+  services.leaseReaper.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
     timers.forEach(clearInterval);
     await services.dispatcher.stop();
     await services.pluginRuntime.stop();
+    await services.leaseReaper.stop();
+    await services.connections.closeAll();
     await flushAll(services);
     await services.syslog?.stop();
     await store.close();

@@ -25,7 +25,6 @@ import { TokenService } from "./tokens/service";
 import { UserService } from "./users/service";
 import { WebhookDispatcher } from "./webhooks/dispatcher";
 import { WebhookService } from "./webhooks/service";
-import { EngineTypes } from "./engines/driver";
 import { createPlugins } from "./plugins";
 import { AgentService } from "./agents/service";
 import { IssuerVerifier } from "./issuers/verify";
@@ -40,6 +39,14 @@ import { PolicyDirectory } from "./policies/directory";
 import { PolicyEngine } from "./policies/engine";
 import { PolicyService } from "./policies/service";
 import { ReviewService } from "./reviews/service";
+import { ConnectionManager } from "./engines/connections";
+import { EngineTypes } from "./engines/driver";
+import { PostgresDriver } from "./engines/postgres/driver";
+import { EngineRuntime } from "./engines/runtime";
+import { EngineService } from "./engines/service";
+import { LeaseReaper } from "./leases/reaper";
+import { LeaseRevoker } from "./leases/revoker";
+import { LeaseService } from "./leases/service";
 
 export function createServices(deps: { config: ArcanConfig; store: Store; kms: KmsProvider; logger: Logger; metrics: Metrics }) {
   const { config, store, kms, logger, metrics } = deps;
@@ -54,8 +61,23 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const outbox = new Outbox(db);
   const { retry_schedule: retrySchedule, allow_private_networks: allowPrivateNetworks } = config.webhooks;
   const dispatcher = new WebhookDispatcher(db, store.provider, kms, outbox, logger, { retrySchedule, allowPrivateNetworks });
-  const syslog = config.audit.syslog_address ? new SyslogSink(db, store.provider, config.audit.syslog_address, logger) : null;
+  // Engines and leases: drivers are reached only through engineTypes (postgres built in, plugins register theirs).
+  const connections = new ConnectionManager();
   const engineTypes = new EngineTypes();
+  engineTypes.register(new PostgresDriver(connections));
+  const engineRuntime = new EngineRuntime({ db, keyring, engineTypes });
+  const leaseRevoker = new LeaseRevoker({ outbox, keyring, runtime: engineRuntime, audit: auditWriter, onRevokeFailed: () => leaseReaper.refreshGauge() });
+  const leaseReaper: LeaseReaper = new LeaseReaper({
+    db,
+    provider: store.provider,
+    databaseUrl: config.database_url || null,
+    revoker: leaseRevoker,
+    outbox,
+    realms: realmDirectory,
+    metrics,
+    logger,
+  });
+  const syslog = config.audit.syslog_address ? new SyslogSink(db, store.provider, config.audit.syslog_address, logger) : null;
   const plugins = createPlugins({ db, config: config.plugins, access, audit: auditWriter, outbox, engineTypes, logger });
   const tokens = new TokenService(db, access, auditWriter, tokenCache, metrics, outbox);
   // Agent authorization, identity half: agents, trusted issuers, the STS and its verifier.
@@ -89,7 +111,6 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     webhooks: new WebhookService(db, access, auditWriter, kms, outbox, allowPrivateNetworks, (id) => dispatcher.forgetKey(id)),
     audit: new AuditService(db, access, auditWriter),
     users: new UserService(db, access, auditWriter, tokenCache),
-    engineTypes,
     plugins: plugins.service,
     pluginRuntime: plugins.runtime,
     agents,
@@ -100,6 +121,21 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     reviews,
     policies: new PolicyService({ db, access, audit: auditWriter, outbox, engine: policyEngine, directory: policyDirectory, decisionLog }),
     authorization: new DecisionService({ access, audit: auditWriter, outbox, recorder: decisions, engine: policyEngine, policies: policyDirectory, reviews, decisionLog, stsVerifier }),
+    connections,
+    engineTypes,
+    engineRuntime,
+    leaseReaper,
+    engines: new EngineService({ db, access, audit: auditWriter, outbox, engineTypes, runtime: engineRuntime, revoker: leaseRevoker }),
+    leases: new LeaseService({
+      db,
+      access,
+      audit: auditWriter,
+      outbox,
+      keyring,
+      runtime: engineRuntime,
+      revoker: leaseRevoker,
+      limits: { maxPerRealm: config.leases.max_per_realm, expiringNotice: config.leases.expiring_notice },
+    }),
     /** /ready: the store answers and the key-encryption key is usable. */
     async ready(): Promise<{ store: boolean; key: boolean }> {
       const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);

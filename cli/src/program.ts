@@ -7,6 +7,8 @@ import { registerRealmCommands } from "./commands/realms.js";
 import { registerSecretCommands } from "./commands/secrets.js";
 import { registerTokenCommands, registerWhoami } from "./commands/tokens.js";
 import { registerPluginCommands } from "./commands/plugins.js";
+import { registerEngineCommands } from "./commands/engines.js";
+import { registerLeaseCommands } from "./commands/leases.js";
 import { addConnectionOptions, UsageError } from "./context.js";
 import { registerAgentCommands } from "./commands/agents.js";
 import { registerAuthorizeCommand, registerPolicyCommands, registerReviewCommands } from "./commands/authorization.js";
@@ -46,6 +48,8 @@ export function buildProgram(version: string): Command {
   registerPolicyCommands(program);
   registerReviewCommands(program);
   registerAuthorizeCommand(program);
+  registerEngineCommands(program);
+  registerLeaseCommands(program);
   return program;
 }
 

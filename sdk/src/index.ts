@@ -9,8 +9,8 @@ import { Core, type ArcanClientOptions } from "./core.js";
 import { AgentsResource, StsResource } from "./agents.js";
 import type { AuthorizeRequest, AuthorizeResponse } from "./types.js";
 import { authorize, DecisionsResource, PoliciesResource, ReviewsResource } from "./authorization.js";
-import { AuditResource, BindingsResource, KvResource, LeaseResource, RealmsResource, RolesResource, TokensResource } from "./resources.js";
 import { PluginsResource } from "./plugins.js";
+import { AuditResource, BindingsResource, EnginesResource, KvResource, LeaseResource, RealmsResource, RolesResource, TokensResource } from "./resources.js";
 
 export class ArcanClient {
   readonly kv: KvResource;
@@ -26,6 +26,7 @@ export class ArcanClient {
   readonly policies: PoliciesResource;
   readonly reviews: ReviewsResource;
   readonly decisions: DecisionsResource;
+  readonly engines: EnginesResource;
   private readonly core: Core;
   /** The generated openapi-fetch client, for endpoints the facade does not wrap. */
   readonly api: Core["api"];
@@ -47,6 +48,7 @@ export class ArcanClient {
     this.policies = new PoliciesResource(core);
     this.reviews = new ReviewsResource(core);
     this.decisions = new DecisionsResource(core);
+    this.engines = new EnginesResource(core);
   }
 
   /** One agent-authorization decision: `{token}` (an STS JWT) or `{principal}`, plus action, resource, context. */

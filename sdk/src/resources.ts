@@ -1,6 +1,5 @@
 /** The facade's resources: thin wrappers over the generated client, one per API area. */
 import type { Core } from "./core.js";
-import { segment } from "./core.js";
 import type {
   AuditFilters,
   AuditPage,
@@ -9,9 +8,17 @@ import type {
   CreateBindingRequest,
   CreateRoleRequest,
   CreateTokenRequest,
+  Engine,
+  EngineRole,
+  EngineRoleRequest,
   Lease,
+  LeaseInfo,
+  LeaseList,
+  MountEngineRequest,
   Page,
   Realm,
+  RenewedLease,
+  RevokePrefixResult,
   Role,
   Secret,
   SecretList,
@@ -195,20 +202,81 @@ export class AuditResource {
   }
 }
 
-/**
- * Dynamic credential leases, on the contract's endpoints. The server does not serve them
- * yet: until it does, these calls throw an ArcanError with status 404 (route_not_found).
- */
+/** Dynamic credential leases issued by an engine mount's role. */
 export class LeaseResource {
   constructor(private readonly core: Core) {}
 
+  /** Issues credentials (`credentials` is shown only in this answer). A ttl above the role's max_ttl is cut, and `warnings` says so. */
   create(engine: string, role: string, opts: InRealm & { ttl?: string | number } = {}): Promise<Lease> {
     const body = { engine, role, ...(opts.ttl === undefined ? {} : { ttl: opts.ttl }) };
-    return this.core.send("POST", `/api/v1/realms/${segment(this.core.realm(opts.realm))}/leases`, body);
+    return this.core.unwrap(this.core.api.POST("/api/v1/realms/{realm}/leases", { params: { path: { realm: this.core.realm(opts.realm) } }, body }));
   }
 
-  async revoke(leaseId: string, opts: InRealm = {}): Promise<void> {
-    await this.core.send("POST", `/api/v1/realms/${segment(this.core.realm(opts.realm))}/leases/${segment(leaseId)}/revoke`);
+  /** Extends from now by `increment` (default: the lease's TTL), never past issued_at + the role's max_ttl. */
+  renew(leaseId: string, opts: InRealm & { increment?: string | number } = {}): Promise<RenewedLease> {
+    const body = opts.increment === undefined ? {} : { increment: opts.increment };
+    return this.core.unwrap(this.core.api.POST("/api/v1/realms/{realm}/leases/{id}/renew", { params: { path: { realm: this.core.realm(opts.realm), id: leaseId } }, body }));
+  }
+
+  /** Revokes now: the credentials are dropped in the external system before this resolves. */
+  revoke(leaseId: string, opts: InRealm = {}): Promise<LeaseInfo> {
+    return this.core.unwrap(this.core.api.POST("/api/v1/realms/{realm}/leases/{id}/revoke", { params: { path: { realm: this.core.realm(opts.realm), id: leaseId } } }));
+  }
+
+  get(leaseId: string, opts: InRealm = {}): Promise<LeaseInfo> {
+    return this.core.unwrap(this.core.api.GET("/api/v1/realms/{realm}/leases/{id}", { params: { path: { realm: this.core.realm(opts.realm), id: leaseId } } }));
+  }
+
+  list(opts: InRealm & Page & { engine?: string; role?: string; state?: LeaseInfo["state"] } = {}): Promise<LeaseList> {
+    const { realm, limit, cursor, ...filters } = opts;
+    const query = { ...page({ ...(limit === undefined ? {} : { limit }), ...(cursor === undefined ? {} : { cursor }) }), ...filters };
+    return this.core.unwrap(this.core.api.GET("/api/v1/realms/{realm}/leases", { params: { path: { realm: this.core.realm(realm) }, query } }));
+  }
+
+  /** Revokes every active lease of an engine mount (or of one of its roles). */
+  revokePrefix(engine: string, opts: InRealm & { role?: string } = {}): Promise<RevokePrefixResult> {
+    const body = { engine, ...(opts.role === undefined ? {} : { role: opts.role }) };
+    return this.core.unwrap(this.core.api.POST("/api/v1/realms/{realm}/leases/revoke-prefix", { params: { path: { realm: this.core.realm(opts.realm) } }, body }));
+  }
+}
+
+/** Engine mounts of a realm and their roles. */
+export class EnginesResource {
+  constructor(private readonly core: Core) {}
+
+  /** Mounts an engine; the server connects once to check the config. Write-only values (password) are never returned. */
+  mount(input: MountEngineRequest, opts: InRealm = {}): Promise<Engine> {
+    return this.core.unwrap(this.core.api.POST("/api/v1/realms/{realm}/engines", { params: { path: { realm: this.core.realm(opts.realm) } }, body: input }));
+  }
+
+  async list(opts: InRealm = {}): Promise<Engine[]> {
+    return (await this.core.unwrap(this.core.api.GET("/api/v1/realms/{realm}/engines", { params: { path: { realm: this.core.realm(opts.realm) } } }))).items;
+  }
+
+  get(name: string, opts: InRealm = {}): Promise<Engine> {
+    return this.core.unwrap(this.core.api.GET("/api/v1/realms/{realm}/engines/{name}", { params: { path: { realm: this.core.realm(opts.realm), name } } }));
+  }
+
+  /** `force`: revoke the mount's active leases first (otherwise 409 while there are any). */
+  async delete(name: string, opts: InRealm & { force?: boolean } = {}): Promise<void> {
+    const query = { force: opts.force ? ("true" as const) : ("false" as const) };
+    await this.core.unwrap(this.core.api.DELETE("/api/v1/realms/{realm}/engines/{name}", { params: { path: { realm: this.core.realm(opts.realm), name }, query } }));
+  }
+
+  rotateRoot(name: string, opts: InRealm = {}): Promise<Engine> {
+    return this.core.unwrap(this.core.api.POST("/api/v1/realms/{realm}/engines/{name}/rotate-root", { params: { path: { realm: this.core.realm(opts.realm), name } } }));
+  }
+
+  createRole(engine: string, role: EngineRoleRequest, opts: InRealm = {}): Promise<EngineRole> {
+    return this.core.unwrap(this.core.api.POST("/api/v1/realms/{realm}/engines/{name}/roles", { params: { path: { realm: this.core.realm(opts.realm), name: engine } }, body: role }));
+  }
+
+  async listRoles(engine: string, opts: InRealm = {}): Promise<EngineRole[]> {
+    return (await this.core.unwrap(this.core.api.GET("/api/v1/realms/{realm}/engines/{name}/roles", { params: { path: { realm: this.core.realm(opts.realm), name: engine } } }))).items;
+  }
+
+  async deleteRole(engine: string, role: string, opts: InRealm = {}): Promise<void> {
+    await this.core.unwrap(this.core.api.DELETE("/api/v1/realms/{realm}/engines/{name}/roles/{role}", { params: { path: { realm: this.core.realm(opts.realm), name: engine, role } } }));
   }
 }
 

@@ -42,15 +42,17 @@ export interface AuditFilters {
   cursor?: string;
 }
 
-/** A dynamic credential lease (contract: POST /api/v1/realms/{realm}/leases). */
-export interface Lease {
-  lease_id: string;
-  engine: string;
-  role: string;
-  credentials: Record<string, unknown>;
-  expires_at: string;
-  renewable: boolean;
-}
+/** A lease with its credentials, as create returns it (the only time they are shown). */
+export type Lease = Schemas["CreatedLease"];
+/** A lease without credentials (list, get, revoke). */
+export type LeaseInfo = Schemas["Lease"];
+export type RenewedLease = Schemas["RenewedLease"];
+export type LeaseList = Schemas["LeaseList"];
+export type RevokePrefixResult = Schemas["RevokeLeasePrefixResult"];
+export type Engine = Schemas["Engine"];
+export type MountEngineRequest = Schemas["MountEngineRequest"];
+export type EngineRole = Schemas["EngineRole"];
+export type EngineRoleRequest = Schemas["EngineRoleRequest"];
 
 export interface Page {
   limit?: number;

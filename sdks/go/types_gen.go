@@ -2,7 +2,7 @@
 
 package arcan
 
-// Declared by hand in contract_types.go: AuthorizeRequest.
+// Declared by hand in contract_types.go: Lease, AuthorizeRequest.
 
 // ReadinessChecks is the schema of that name in openapi.json.
 type ReadinessChecks struct {
@@ -906,6 +906,136 @@ type ApproveReviewRequest struct {
 // DenyReviewRequest is the schema of that name in openapi.json.
 type DenyReviewRequest struct {
 	Note *string `json:"note,omitempty"`
+}
+
+// EngineList is the schema of that name in openapi.json.
+type EngineList struct {
+	Items []Engine `json:"items"`
+}
+
+// Engine is the schema of that name in openapi.json.
+type Engine struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	// Never contains write-only fields (password)
+	Config    map[string]any `json:"config"`
+	CreatedAt string         `json:"created_at"`
+	UpdatedAt string         `json:"updated_at"`
+	Health    EngineHealth   `json:"health"`
+}
+
+// EngineHealth is the schema of that name in openapi.json.
+type EngineHealth struct {
+	Ok     bool    `json:"ok"`
+	Detail *string `json:"detail"`
+}
+
+// MountEngineRequest is the schema of that name in openapi.json.
+type MountEngineRequest struct {
+	Name   string         `json:"name"`
+	Type   string         `json:"type"`
+	Config map[string]any `json:"config"`
+}
+
+// UpdateEngineRequest is the schema of that name in openapi.json.
+type UpdateEngineRequest struct {
+	// Fields to change; write-only fields are replaced when given
+	Config map[string]any `json:"config"`
+}
+
+// EngineRoleList is the schema of that name in openapi.json.
+type EngineRoleList struct {
+	Items []EngineRole `json:"items"`
+}
+
+// EngineRole is the schema of that name in openapi.json.
+type EngineRole struct {
+	Name string `json:"name"`
+	// Seconds
+	DefaultTTL int64 `json:"default_ttl"`
+	// Seconds, counted from a lease's issue time
+	MaxTTL    int64  `json:"max_ttl"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+// EngineRoleRequest is the schema of that name in openapi.json.
+type EngineRoleRequest struct {
+	Name       string `json:"name"`
+	DefaultTTL any    `json:"default_ttl,omitempty"`
+	MaxTTL     any    `json:"max_ttl,omitempty"`
+}
+
+// UpdateEngineRoleRequest is the schema of that name in openapi.json.
+type UpdateEngineRoleRequest struct {
+	DefaultTTL any `json:"default_ttl,omitempty"`
+	MaxTTL     any `json:"max_ttl,omitempty"`
+}
+
+// CreateLeaseRequest is the schema of that name in openapi.json.
+type CreateLeaseRequest struct {
+	Engine string `json:"engine"`
+	Role   string `json:"role"`
+	// Default: the role's default_ttl; capped by its max_ttl
+	TTL any `json:"ttl,omitempty"`
+}
+
+// CreatedLease is the schema of that name in openapi.json.
+type CreatedLease struct {
+	LeaseID string `json:"lease_id"`
+	Engine  string `json:"engine"`
+	Role    string `json:"role"`
+	// Shown only in this answer
+	Credentials map[string]string `json:"credentials"`
+	IssuedAt    string            `json:"issued_at"`
+	ExpiresAt   string            `json:"expires_at"`
+	Renewable   bool              `json:"renewable"`
+	// Present when the TTL asked for was cut to the role's max_ttl
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// LeaseList is the schema of that name in openapi.json.
+type LeaseList struct {
+	Items      []Lease `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// RevokeLeasePrefixRequest is the schema of that name in openapi.json.
+type RevokeLeasePrefixRequest struct {
+	Engine string  `json:"engine"`
+	Role   *string `json:"role,omitempty"`
+}
+
+// RevokeLeasePrefixResultFailed is the schema of that name in openapi.json.
+type RevokeLeasePrefixResultFailed struct {
+	LeaseID string `json:"lease_id"`
+	Error   string `json:"error"`
+}
+
+// RevokeLeasePrefixResult is the schema of that name in openapi.json.
+type RevokeLeasePrefixResult struct {
+	Revoked []string                        `json:"revoked"`
+	Failed  []RevokeLeasePrefixResultFailed `json:"failed"`
+}
+
+// RenewLeaseRequest is the schema of that name in openapi.json.
+type RenewLeaseRequest struct {
+	// Extends from now; default: the lease's original TTL; never past issued_at + max_ttl
+	Increment any `json:"increment,omitempty"`
+}
+
+// RenewedLease is the schema of that name in openapi.json.
+type RenewedLease struct {
+	LeaseID        string   `json:"lease_id"`
+	Engine         string   `json:"engine"`
+	Role           string   `json:"role"`
+	State          string   `json:"state"`
+	IssuedAt       string   `json:"issued_at"`
+	ExpiresAt      string   `json:"expires_at"`
+	RenewedAt      *string  `json:"renewed_at"`
+	RevokeAttempts int64    `json:"revoke_attempts"`
+	LastError      *string  `json:"last_error"`
+	Warnings       []string `json:"warnings,omitempty"`
 }
 
 // ProblemErrors is the schema of that name in openapi.json.

@@ -78,6 +78,11 @@ const sections = {
     enabled: bool.default(true),
     dev: bool.default(false),
   }),
+  leases: z.strictObject({
+    max_per_realm: int(1, 10_000_000).default(10_000),
+    /** Seconds before expiry when lease.expiring is sent (a fifth of the TTL when that is shorter). */
+    expiring_notice: int(1, 86_400).default(300),
+  }),
   log: z.strictObject({
     level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   }),

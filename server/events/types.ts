@@ -40,6 +40,12 @@ export const EVENT_TYPES = [
   "decision.review_requested",
   "decision.review_approved",
   "decision.review_denied",
+  "lease.revoke_failed",
+  "engine.mounted",
+  "engine.updated",
+  "engine.deleted",
+  "engine.root_rotated",
+  "engine.health_changed",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -36,6 +36,17 @@ export function createMetrics() {
       help: "Audit records waiting to be committed.",
       registers: [registry],
     }),
+    leasesRevokeFailed: new Gauge({
+      name: "arcan_leases_revoke_failed",
+      help: "Leases whose revocation failed six times and wait for an operator (retry or forget).",
+      registers: [registry],
+    }),
+    leaseReaperLag: new Histogram({
+      name: "arcan_lease_reaper_lag_seconds",
+      help: "Time from a lease's expires_at to its revocation by the reaper.",
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
   };
 }
 

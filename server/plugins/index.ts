@@ -7,6 +7,7 @@ import type { EngineTypes } from "../engines/driver";
 import type { Outbox } from "../events/outbox";
 import type { AccessGuard } from "../rbac/access";
 import type { Db } from "../store/client";
+import { countMountsOfType } from "../engines/store";
 import { ConnectionManager } from "./connections";
 import { trustedKey } from "./dsse";
 import { RegistryClient } from "./registry";
@@ -39,8 +40,8 @@ export function createPlugins(deps: { db: Db; config: ArcanConfig["plugins"]; ac
     engineTypes: deps.engineTypes,
     runtime,
     registry,
-    // Mounts this process's drivers serve; the engine registry may supply a store-wide count.
-    mountsOfType: async (engineType) => runtime.driverOfType(engineType)?.knownMounts.length ?? 0,
+    // Mounts in every realm (the store), not only those this process has served.
+    mountsOfType: (engineType) => countMountsOfType(deps.db, engineType),
   });
   return { runtime, service, connections };
 }

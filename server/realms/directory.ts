@@ -22,6 +22,12 @@ export class RealmDirectory {
     return realm;
   }
 
+  /** For background work that holds a realm id from the store (the lease reaper); not cached. */
+  async byId(id: string): Promise<ResolvedRealm | null> {
+    const row = await this.db.realm.findUnique({ where: { id }, select: { id: true, name: true } });
+    return row ? asResolvedRealm(row) : null;
+  }
+
   invalidate(name: string): void {
     this.cache.delete(name);
   }

@@ -10,7 +10,7 @@ import type { Db } from "../store/client";
 import { asResolvedRealm } from "../store/realm-scoped";
 import type { RealmDirectory } from "./directory";
 
-export const REALM_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export { REALM_NAME } from "./names";
 
 export interface RealmView {
   name: string;

@@ -14,5 +14,8 @@ export type {
   SecretVersion,
   Token,
   User,
+  EngineMount,
+  EngineRole,
+  Lease,
 } from "./generated/sqlite/client";
 export type { Db, Store } from "./client";

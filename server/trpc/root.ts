@@ -13,6 +13,8 @@ import { agentsRouter } from "./routers/agents";
 import { policiesRouter } from "./routers/policies";
 import { reviewsRouter } from "./routers/reviews";
 import { decisionLogRouter } from "./routers/decision-log";
+import { enginesRouter } from "./routers/engines";
+import { leasesRouter } from "./routers/leases";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -30,6 +32,8 @@ export const appRouter = createTRPCRouter({
   policies: policiesRouter,
   reviews: reviewsRouter,
   decisionLog: decisionLogRouter,
+  engines: enginesRouter,
+  leases: leasesRouter,
 });
 
 export type AppRouter = typeof appRouter;

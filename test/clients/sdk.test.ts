@@ -6,7 +6,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ArcanClient, ArcanError } from "../../sdk/src/index";
-import { allRoutes } from "../../server/rest/routes/index";
 import { startServer, STORES, type TestServer } from "../helpers/server";
 
 const NO_RATE_LIMITS = { ARCAN_RATE_LIMIT_PER_IP: "1000000", ARCAN_RATE_LIMIT_PER_TOKEN: "1000000" };
@@ -133,13 +132,12 @@ for (const store of STORES) {
       assert.ok(chain.checked > 10);
     });
 
-    it("surfaces the server's answer to the contract's lease endpoints as an ArcanError", async () => {
-      const served = allRoutes.some((r) => r.path === "/api/v1/realms/:realm/leases" && r.method === "POST");
-      // Until the leases issue lands the route does not exist: 404 route_not_found.
-      // Afterwards: no "postgres" engine is mounted in this realm, still a problem, not a lease.
-      const err = await problem(admin.lease.create("postgres", "readonly", { realm: "myapp", ttl: "1h" }), 404, served ? undefined : "route_not_found");
+    it("client.lease reaches the contract's lease endpoints, and their problems surface as an ArcanError", async () => {
+      // No "postgres" engine is mounted in this realm (test/leases covers real leases).
+      const err = await problem(admin.lease.create("postgres", "readonly", { realm: "myapp", ttl: "1h" }), 404, "engine_not_found");
       assert.ok(err.detail.length > 0);
-      await problem(admin.lease.revoke("lease_123", { realm: "myapp" }), 404);
+      await problem(admin.lease.revoke("lease_123", { realm: "myapp" }), 400);
+      await problem(admin.lease.revoke(`lea_${"0".repeat(32)}`, { realm: "myapp" }), 404, "lease_not_found");
       assert.throws(() => admin.lease.create("postgres", "readonly"), /realm is required/);
     });
 

@@ -16,6 +16,8 @@ import { stsRoutes } from "./sts";
 import { policyRoutes } from "./policies";
 import { decisionRoutes } from "./decisions";
 import { reviewRoutes } from "./reviews";
+import { engineRoutes } from "./engines";
+import { leaseRoutes } from "./leases";
 
 let openApiText: string | null = null;
 
@@ -34,6 +36,8 @@ export const allRoutes: AnyRoute[] = [
   ...policyRoutes,
   ...decisionRoutes,
   ...reviewRoutes,
+  ...engineRoutes,
+  ...leaseRoutes,
   publicRoute({
     method: "GET",
     path: "/api/v1/openapi.json",

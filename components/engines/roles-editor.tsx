@@ -1,0 +1,181 @@
+"use client";
+/** The roles of one engine mount: their statements and TTLs, a form for a new role, delete with confirmation. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useState, type FormEvent } from "react";
+import { ENGINE_NAME } from "@/server/engines/names";
+import { parseTtl } from "@/server/tokens/ttl";
+import { ConfirmDialog } from "../confirm";
+import { errorMessage, showFormError } from "../errors";
+import { useToast } from "../toast";
+import { useTRPC } from "../trpc";
+import { Button, Card, QueryState, ROW, Table, TD, TextField } from "../ui";
+
+const DEFAULT_CREATION = [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'`, `GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}"`].join("\n");
+
+const lines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+const statements = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+
+function StatementsField({ label, value, onChange, error, hint }: { label: string; value: string; onChange: (v: string) => void; error?: string | undefined; hint: string }) {
+  const id = useId();
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm font-medium">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        rows={4}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ""}`}
+        className="w-full rounded-md border border-line bg-canvas px-3 py-1.5 font-mono text-xs text-fg focus:border-accent aria-[invalid=true]:border-deny"
+      />
+      <p id={`${id}-hint`} className="text-xs text-muted">
+        {hint}
+      </p>
+      {error ? (
+        <p id={`${id}-error`} className="text-xs text-deny">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function RolesEditor({ realm, engine, onClose }: { realm: string; engine: string; onClose: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const roles = useQuery(trpc.engines.roles.queryOptions({ realm, name: engine }));
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.engines.roles.queryKey({ realm, name: engine }) });
+  const remove = useMutation(
+    trpc.engines.deleteRole.mutationOptions({
+      onSuccess: (_, { role }) => {
+        toast.success(`Role "${role}" deleted; its leases stay revocable.`);
+        setDeleting(null);
+        void refresh();
+      },
+      onError: (err) => toast.error(errorMessage(err)),
+    }),
+  );
+  return (
+    <Card
+      title={`Roles of ${engine}`}
+      actions={
+        <Button variant="ghost" onClick={onClose}>
+          Close
+        </Button>
+      }
+    >
+      <QueryState query={roles} isEmpty={(d) => d.length === 0} empty="No roles yet: define one below.">
+        {(list) => (
+          <Table caption={`Roles of engine ${engine}`} head={["Role", "Default TTL", "Max TTL", "Statements", ""]}>
+            {list.map((r) => (
+              <tr key={r.name} className={ROW}>
+                <td className={`${TD} font-mono`}>{r.name}</td>
+                <td className={TD}>{r.default_ttl}s</td>
+                <td className={TD}>{r.max_ttl}s</td>
+                <td className={`${TD} max-w-96`}>
+                  <ul className="flex flex-col gap-1 font-mono text-xs">
+                    {statements(r.creation_statements).map((s, i) => (
+                      <li key={`c${i}`} className="break-all">
+                        {s}
+                      </li>
+                    ))}
+                    {statements(r.revocation_statements).length === 0 ? <li className="text-muted">revocation: engine default</li> : null}
+                    {statements(r.revocation_statements).map((s, i) => (
+                      <li key={`r${i}`} className="break-all text-muted">
+                        revoke: {s}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+                <td className={`${TD} text-right`}>
+                  <Button variant="danger" onClick={() => setDeleting(r.name)} aria-label={`Delete role ${r.name}`}>
+                    Delete
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </Table>
+        )}
+      </QueryState>
+      <NewRoleForm realm={realm} engine={engine} onDone={() => void refresh()} />
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete role "${deleting ?? ""}"?`}
+        confirmLabel="Delete role"
+        busy={remove.isPending}
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => deleting && remove.mutate({ realm, name: engine, role: deleting })}
+      >
+        No new leases can be issued from it. Leases it already issued keep their own copy of the revocation statements and are still revoked at expiry.
+      </ConfirmDialog>
+    </Card>
+  );
+}
+
+function NewRoleForm({ realm, engine, onDone }: { realm: string; engine: string; onDone: () => void }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const [form, setForm] = useState({ name: "", creation: DEFAULT_CREATION, revocation: "", defaultTtl: "1h", maxTtl: "24h" });
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  const create = useMutation(
+    trpc.engines.createRole.mutationOptions({
+      onSuccess: (r) => {
+        toast.success(`Role "${r.name}" created.`);
+        setForm((f) => ({ ...f, name: "" }));
+        onDone();
+      },
+      onError: showFormError(toast, (found) => setIssues(Object.fromEntries(Object.entries(found).map(([k, v]) => [k.replace(/^role\.(role\.)?/, ""), v])))),
+    }),
+  );
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const found: Record<string, string> = {};
+    if (!ENGINE_NAME.test(form.name)) found.name = "Lowercase letters, digits, '_' and '-'.";
+    if (!lines(form.creation).some((l) => l.includes("{{name}}"))) found.creation_statements = "At least one statement, using {{name}}.";
+    if (parseTtl(form.defaultTtl) === null) found.default_ttl = 'A duration such as "1h".';
+    if (parseTtl(form.maxTtl) === null) found.max_ttl = 'A duration such as "24h".';
+    setIssues(found);
+    if (Object.keys(found).length > 0) return;
+    create.mutate({
+      realm,
+      engine,
+      role: { name: form.name, creation_statements: lines(form.creation), revocation_statements: lines(form.revocation), default_ttl: form.defaultTtl, max_ttl: form.maxTtl },
+    });
+  };
+  return (
+    <form onSubmit={onSubmit} className="mt-6 flex flex-col gap-4 border-t border-line pt-4" noValidate>
+      <h3 className="text-sm font-semibold">New role</h3>
+      <TextField label="Role name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={issues.name} placeholder="readonly" />
+      <StatementsField
+        label="Creation statements"
+        value={form.creation}
+        onChange={(v) => setForm({ ...form, creation: v })}
+        error={issues.creation_statements}
+        hint="One statement per line, run in one transaction. {{name}}, {{password}} and {{expiration}} are filled in."
+      />
+      <StatementsField
+        label="Revocation statements"
+        value={form.revocation}
+        onChange={(v) => setForm({ ...form, revocation: v })}
+        error={issues.revocation_statements}
+        hint="Empty: end the role's sessions, REASSIGN OWNED and DROP OWNED, then DROP ROLE."
+      />
+      <div className="grid grid-cols-2 gap-4">
+        <TextField label="Default TTL" value={form.defaultTtl} onChange={(e) => setForm({ ...form, defaultTtl: e.target.value })} error={issues.default_ttl} />
+        <TextField label="Max TTL" value={form.maxTtl} onChange={(e) => setForm({ ...form, maxTtl: e.target.value })} error={issues.max_ttl} />
+      </div>
+      <Button type="submit" variant="primary" busy={create.isPending}>
+        Create role
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,202 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState, type FormEvent } from "react";
+import { BUILTIN_KV, ENGINE_NAME } from "@/server/engines/names";
+import { ConfirmDialog } from "../confirm";
+import { RolesEditor } from "../engines/roles-editor";
+import { errorCode, errorMessage, showFormError } from "../errors";
+import { useToast } from "../toast";
+import { useTRPC } from "../trpc";
+import { Badge, Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
+
+export function EnginesPage() {
+  const trpc = useTRPC();
+  const realms = useQuery(trpc.realms.list.queryOptions());
+  const [realm, setRealm] = useState("");
+  useEffect(() => {
+    if (!realm && realms.data?.[0]) setRealm(realms.data[0].name);
+  }, [realm, realms.data]);
+  return (
+    <>
+      <PageHeader
+        title="Engines"
+        description="Dynamic-credential engines mounted in a realm. Root credentials are write-only: stored encrypted with the realm's key and never shown again."
+      />
+      <QueryState query={realms} isEmpty={(d) => d.length === 0} empty="There are no realms yet: create one on the Realms page first.">
+        {(list) => (
+          <>
+            <SelectField label="Realm" value={realm} onChange={(e) => setRealm(e.target.value)} className="mb-6 max-w-xs">
+              {list.map((r) => (
+                <option key={r.name} value={r.name}>
+                  {r.name}
+                </option>
+              ))}
+            </SelectField>
+            {realm ? <RealmEngines key={realm} realm={realm} /> : <Loading />}
+          </>
+        )}
+      </QueryState>
+    </>
+  );
+}
+
+type Pending = { kind: "rotate" | "delete" | "force"; name: string } | null;
+
+function RealmEngines({ realm }: { realm: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const engines = useQuery(trpc.engines.list.queryOptions({ realm }));
+  const [selected, setSelected] = useState<string | null>(null);
+  const [pending, setPending] = useState<Pending>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.engines.list.queryKey({ realm }) });
+
+  const check = useMutation({
+    mutationFn: (name: string) => queryClient.fetchQuery(trpc.engines.get.queryOptions({ realm, name }, { staleTime: 0 })),
+    onSuccess: (e) => {
+      if (e.health.ok) toast.success(`Engine "${e.name}" is healthy.`);
+      else toast.error(`Engine "${e.name}": ${e.health.detail ?? "failing"}`);
+      void refresh();
+    },
+    onError: (err) => toast.error(errorMessage(err)),
+  });
+  const rotate = useMutation(
+    trpc.engines.rotateRoot.mutationOptions({
+      onSuccess: (e) => {
+        toast.success(`Root password of "${e.name}" rotated; the old one no longer works.`);
+        setPending(null);
+      },
+      onError: (err) => toast.error(errorMessage(err)),
+    }),
+  );
+  const remove = useMutation(
+    trpc.engines.delete.mutationOptions({
+      onSuccess: (_, { name }) => {
+        toast.success(`Engine "${name}" deleted.`);
+        setPending(null);
+        if (selected === name) setSelected(null);
+        void refresh();
+      },
+      onError: (err, { name, force }) => {
+        // The only conflict a delete reports is active leases: offer to revoke them.
+        if (!force && errorCode(err) === "CONFLICT") setPending({ kind: "force", name });
+        else toast.error(errorMessage(err));
+      },
+    }),
+  );
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="flex min-w-0 flex-col gap-6">
+        <Card title={`Engines in ${realm}`}>
+          <QueryState query={engines} isEmpty={(d) => d.length === 0} empty="No engines mounted in this realm yet.">
+            {(list) => (
+              <Table caption={`Engines in realm ${realm}`} head={["Name", "Type", "Health", "Mounted", ""]}>
+                {list.map((e) => (
+                  <tr key={e.name} className={ROW}>
+                    <td className={`${TD} font-mono`}>{e.name}</td>
+                    <td className={TD}>{e.type}</td>
+                    <td className={TD}>
+                      {e.health.ok ? <Badge tone="text-allow">healthy</Badge> : <Badge tone="text-deny">{e.health.detail ?? "failing"}</Badge>}
+                    </td>
+                    <td className={TD_TIME}>{formatTime(e.created_at)}</td>
+                    <td className={`${TD} whitespace-nowrap text-right`}>
+                      <span className="inline-flex gap-2">
+                        <Button variant="ghost" onClick={() => setSelected(e.name)} aria-label={`Roles of ${e.name}`}>
+                          Roles
+                        </Button>
+                        <Button variant="ghost" onClick={() => check.mutate(e.name)} busy={check.isPending && check.variables === e.name} aria-label={`Check health of ${e.name}`}>
+                          Check
+                        </Button>
+                        <Button onClick={() => setPending({ kind: "rotate", name: e.name })} aria-label={`Rotate root of ${e.name}`}>
+                          Rotate root
+                        </Button>
+                        <Button variant="danger" onClick={() => setPending({ kind: "delete", name: e.name })} aria-label={`Delete ${e.name}`}>
+                          Delete
+                        </Button>
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </Table>
+            )}
+          </QueryState>
+        </Card>
+        {selected ? <RolesEditor realm={realm} engine={selected} onClose={() => setSelected(null)} /> : null}
+      </div>
+      <MountForm realm={realm} onDone={() => void refresh()} />
+      <ConfirmDialog
+        open={pending?.kind === "rotate"}
+        title={`Rotate the root password of "${pending?.name ?? ""}"?`}
+        confirmLabel="Rotate root password"
+        busy={rotate.isPending}
+        onCancel={() => setPending(null)}
+        onConfirm={() => pending && rotate.mutate({ realm, name: pending.name })}
+      >
+        Arcan sets a new random password for the root user in the database and stores it. The old password stops working at once, and nobody is shown the new one.
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={pending?.kind === "delete" || pending?.kind === "force"}
+        title={pending?.kind === "force" ? `"${pending.name}" has active leases` : `Delete engine "${pending?.name ?? ""}"?`}
+        confirmLabel={pending?.kind === "force" ? "Revoke leases and delete" : "Delete engine"}
+        busy={remove.isPending}
+        onCancel={() => setPending(null)}
+        onConfirm={() => pending && remove.mutate({ realm, name: pending.name, force: pending.kind === "force" })}
+      >
+        {pending?.kind === "force"
+          ? "Every active lease of this engine is revoked first: their database users are dropped and their sessions ended."
+          : "The engine and its roles are removed. An engine with active leases is not deleted unless you confirm revoking them."}
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+const EMPTY_MOUNT = { name: "", connectionUrl: "postgresql://{{username}}:{{password}}@127.0.0.1:5432/app", username: "", password: "", maxOpen: "4" };
+
+function MountForm({ realm, onDone }: { realm: string; onDone: () => void }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const [form, setForm] = useState(EMPTY_MOUNT);
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  const set = (k: keyof typeof EMPTY_MOUNT) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const mount = useMutation(
+    trpc.engines.mount.mutationOptions({
+      onSuccess: (e) => {
+        toast.success(`Engine "${e.name}" mounted.`);
+        setForm(EMPTY_MOUNT);
+        onDone();
+      },
+      onError: (err, vars) => {
+        // The password never stays in the form after a round trip, successful or not.
+        setForm((f) => ({ ...f, name: vars.name, password: "" }));
+        showFormError(toast, (found) => setIssues(Object.fromEntries(Object.entries(found).map(([k, v]) => [k.replace(/^config\./, ""), v]))))(err);
+      },
+    }),
+  );
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const found: Record<string, string> = {};
+    if (!ENGINE_NAME.test(form.name) || form.name === BUILTIN_KV) found.name = `Lowercase letters, digits, '_' and '-' (not "${BUILTIN_KV}").`;
+    if (!form.username) found.username = "Enter the root user.";
+    if (!form.password) found.password = "Enter the root user's password.";
+    setIssues(found);
+    if (Object.keys(found).length > 0) return;
+    const config = { connection_url: form.connectionUrl, username: form.username, password: form.password, max_open_connections: Number(form.maxOpen) || 4 };
+    setForm((f) => ({ ...f, password: "" }));
+    mount.mutate({ realm, name: form.name, type: "postgres", config });
+  };
+  return (
+    <Card title="Mount PostgreSQL">
+      <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+        <TextField label="Name" value={form.name} onChange={set("name")} error={issues.name} placeholder="pg" />
+        <TextField label="Connection URL" value={form.connectionUrl} onChange={set("connectionUrl")} error={issues.connection_url} hint="Keep {{username}} and {{password}}: Arcan fills them in." />
+        <TextField label="Root user" value={form.username} onChange={set("username")} error={issues.username} autoComplete="off" />
+        <TextField label="Root password" type="password" autoComplete="new-password" value={form.password} onChange={set("password")} error={issues.password} hint="Write-only: never shown again." />
+        <TextField label="Max open connections" type="number" min={1} max={100} value={form.maxOpen} onChange={set("maxOpen")} error={issues.max_open_connections} />
+        <Button type="submit" variant="primary" busy={mount.isPending}>
+          Mount engine
+        </Button>
+      </form>
+    </Card>
+  );
+}

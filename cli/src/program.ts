@@ -7,6 +7,7 @@ import { registerRealmCommands } from "./commands/realms.js";
 import { registerSecretCommands } from "./commands/secrets.js";
 import { registerTokenCommands, registerWhoami } from "./commands/tokens.js";
 import { addConnectionOptions, UsageError } from "./context.js";
+import { registerAgentCommand } from "./commands/agent.js";
 
 export const EXIT = { ok: 0, apiError: 1, usage: 2 } as const;
 
@@ -38,6 +39,7 @@ export function buildProgram(version: string): Command {
   registerRbacCommands(program);
   registerAuditCommands(program);
   registerWhoami(program);
+  registerAgentCommand(program);
   return program;
 }
 

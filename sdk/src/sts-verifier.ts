@@ -21,6 +21,8 @@ export interface StsVerifierOptions {
   audience: string;
   issuer?: string;
   revocationPollMs: number;
+  /** After a JWKS fetch, how long an unknown `kid` waits before the next fetch (jose's cooldown). */
+  jwksCooldownMs?: number;
 }
 
 export interface StsClaims extends JWTPayload {
@@ -43,6 +45,8 @@ export class StsTokenVerifier implements OAuthTokenVerifier {
   constructor(private readonly options: StsVerifierOptions) {
     const fetchFn = options.core.fetch;
     this.jwks = createRemoteJWKSet(new URL(`${options.core.baseUrl}/.well-known/jwks.json`), {
+      // Short: a token signed by a just-rotated key must not be refused for jose's default 30 s.
+      cooldownDuration: options.jwksCooldownMs ?? 2000,
       [customFetch]: (url, init) => fetchFn(new Request(url, { method: init.method, headers: init.headers, redirect: init.redirect, signal: init.signal })),
     });
   }

@@ -16,7 +16,7 @@ export interface AgentProcess {
 }
 
 export function startAgent(args: string[], env: Record<string, string>): AgentProcess {
-  const child = spawn(process.execPath, [BIN, "agent", ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "agent", ...args], { env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
   child.stdout!.on("data", (d: Buffer) => (err += d.toString()));

@@ -1,13 +1,15 @@
 // A small MCP server for the guard suites: Streamable HTTP (stateless) on Express, the Arcan
 // guard's verifier in requireBearerAuth, RFC 9728 metadata from the guard's router, and two
 // tools wrapped by guard.tool. `runs` counts how often each handler actually ran.
-import type { Server } from "node:http";
-import express from "express";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { z } from "zod";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
+import { createMcpExpressApp } from "@modelcontextprotocol/sdk/server/express.js";
 import { createArcanMcpGuard, type ArcanMcpGuardOptions } from "../../sdk/src/mcp";
+
+type Next = (err?: unknown) => void;
 
 export interface NotesServer {
   url: string;
@@ -18,16 +20,16 @@ export interface NotesServer {
 export async function startNotesServer(options: ArcanMcpGuardOptions): Promise<NotesServer> {
   const guard = createArcanMcpGuard(options);
   const runs: Record<string, number> = { read_note: 0, share_note: 0, delete_note: 0 };
-  const app = express();
-  app.use(express.json());
+  // The MCP SDK's Express app: JSON bodies and DNS-rebinding protection for 127.0.0.1.
+  const app = createMcpExpressApp({ host: "127.0.0.1" });
   let http: Server | null = null;
   const url = () => `http://127.0.0.1:${(http!.address() as { port: number }).port}/mcp`;
 
-  app.use((req, res, next) => guard.metadataRouter({ resourceServerUrl: new URL(url()), resourceName: "notes" })(req, res, next));
-  const auth = (req: express.Request, res: express.Response, next: express.NextFunction) =>
+  app.use((req: IncomingMessage, res: ServerResponse, next: Next) => guard.metadataRouter({ resourceServerUrl: new URL(url()), resourceName: "notes" })(req, res, next));
+  const auth = (req: IncomingMessage, res: ServerResponse, next: Next) =>
     requireBearerAuth({ verifier: guard.verifier, resourceMetadataUrl: guard.resourceMetadataUrl(new URL(url())) })(req, res, next);
 
-  app.post("/mcp", auth, async (req, res) => {
+  app.post("/mcp", auth, async (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
     const mcp = new McpServer({ name: "notes", version: "1.0.0" });
     const tool = (name: string, action: string) =>
       mcp.registerTool(

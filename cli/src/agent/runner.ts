@@ -26,7 +26,7 @@ const FIRST_BACKOFF_MS = 1000;
 
 export class AgentRunner {
   private values = new Map<string, string>();
-  private published = "";
+  private published: string | null = null;
   private everFetched = false;
   private failingSince: number | null = null;
   private failures = 0;
@@ -114,7 +114,7 @@ export class AgentRunner {
   private async publish(fresh: Map<string, string>): Promise<void> {
     const rendered = render(fresh, this.config.format);
     if (rendered === this.published) return;
-    const first = this.published === "";
+    const first = this.published === null;
     this.values = fresh;
     this.published = rendered;
     if (this.config.out) writeAtomically(this.config.out, rendered);

@@ -12,6 +12,7 @@ import { registerLeaseCommands } from "./commands/leases.js";
 import { addConnectionOptions, UsageError } from "./context.js";
 import { registerAgentCommands } from "./commands/agents.js";
 import { registerAuthorizeCommand, registerPolicyCommands, registerReviewCommands } from "./commands/authorization.js";
+import { registerAgentCommand } from "./commands/agent.js";
 
 export const EXIT = { ok: 0, apiError: 1, usage: 2 } as const;
 
@@ -50,6 +51,7 @@ export function buildProgram(version: string): Command {
   registerAuthorizeCommand(program);
   registerEngineCommands(program);
   registerLeaseCommands(program);
+  registerAgentCommand(program);
   return program;
 }
 

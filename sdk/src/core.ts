@@ -65,9 +65,19 @@ export class Core {
   }
 
   /** A JSON call outside the generated types (endpoints the server does not serve yet). */
-  async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+  send<T>(method: string, path: string, body?: unknown): Promise<T> {
     const init: RequestInit = { method, headers: { ...this.headers, ...(body === undefined ? {} : { "Content-Type": "application/json" }) } };
     if (body !== undefined) init.body = JSON.stringify(body);
+    return this.deliver<T>(path, init);
+  }
+
+  /** An `application/x-www-form-urlencoded` POST (OAuth endpoints such as the STS), without the client's token. */
+  sendForm<T>(path: string, form: Record<string, string>): Promise<T> {
+    const { Authorization: _omitted, ...headers } = this.headers;
+    return this.deliver<T>(path, { method: "POST", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString() });
+  }
+
+  private async deliver<T>(path: string, init: RequestInit): Promise<T> {
     let response: Response;
     try {
       response = await this.fetchFn(new Request(`${this.baseUrl}${path}`, init));
@@ -83,6 +93,11 @@ export class Core {
     }
     if (!response.ok) throw ArcanError.fromResponse(response, parsed);
     return parsed as T;
+  }
+
+  /** The fetch this client sends with (TLS options applied), for callers such as a remote JWKS. */
+  get fetch(): FetchFn {
+    return this.fetchFn;
   }
 }
 

@@ -30,9 +30,12 @@ export class ArcanClient {
   private readonly core: Core;
   /** The generated openapi-fetch client, for endpoints the facade does not wrap. */
   readonly api: Core["api"];
+  /** The low-level transport (JSON and form calls outside the generated types). */
+  readonly core: Core;
 
   constructor(options: ArcanClientOptions) {
     const core = new Core(options);
+    this.core = core;
     this.api = core.api;
     this.kv = new KvResource(core);
     this.tokens = new TokensResource(core);
@@ -63,3 +66,7 @@ export { ArcanError, type Problem } from "./errors.js";
 export type { TlsOptions } from "./transport.js";
 export type * from "./types.js";
 export type { components, operations, paths } from "./generated/api.js";
+export type { Core } from "./core.js";
+export { arcanMiddleware, type ArcanMiddlewareOptions } from "./middleware.js";
+export { withMandate, type MandateOptions } from "./mandate.js";
+export type { Decision, DecisionResource } from "./enforcement.js";

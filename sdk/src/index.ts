@@ -27,7 +27,6 @@ export class ArcanClient {
   readonly reviews: ReviewsResource;
   readonly decisions: DecisionsResource;
   readonly engines: EnginesResource;
-  private readonly core: Core;
   /** The generated openapi-fetch client, for endpoints the facade does not wrap. */
   readonly api: Core["api"];
   /** The low-level transport (JSON and form calls outside the generated types). */
@@ -47,7 +46,6 @@ export class ArcanClient {
     this.plugins = new PluginsResource(core);
     this.agents = new AgentsResource(core);
     this.sts = new StsResource(core);
-    this.core = core;
     this.policies = new PoliciesResource(core);
     this.reviews = new ReviewsResource(core);
     this.decisions = new DecisionsResource(core);

@@ -9,19 +9,20 @@
  */
 import { ArcanClient } from "./index.js";
 import { exchangeCall, jtiOf, revokeJti } from "./enforcement.js";
+import type { StsExchangeInput } from "./types.js";
 
 export interface MandateOptions {
   /** Default: a client from ARCAN_ADDR, ARCAN_TOKEN and ARCAN_CACERT. Its token revokes the mandate. */
   client?: ArcanClient;
   /** The user the agent acts for. Default: ARCAN_TOKEN. */
   subjectToken?: string;
-  subjectTokenType?: string;
+  subjectTokenType?: StsExchangeInput["subjectTokenType"];
   /** The agent's credential (agt_…). Default: ARCAN_AGENT_CREDENTIAL. */
   actorToken?: string;
   /** A workload attestation. Default: ARCAN_WORKLOAD_TOKEN, or the file named by ARCAN_WORKLOAD_TOKEN_FILE. */
   workloadToken?: string;
   audience?: string;
-  requestedTtl?: string | number;
+  requestedTtl?: number;
 }
 
 export interface Mandate {

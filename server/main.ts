@@ -77,7 +77,7 @@ async function main(): Promise<void> {
 
   const timers = [
     setInterval(() => void services.decisions.flush(), 5_000),
-    setInterval(() => void services.tokens.flushLastUsed().catch(() => {}), 10_000),
+    setInterval(() => void services.tokenAuth.flushLastUsed().catch(() => {}), 10_000),
   ];
   timers.forEach((t) => t.unref());
   // Event sinks resume from the store whatever they still owe (after a restart or a crash).
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
 async function flushAll(services: Services): Promise<void> {
   await services.auditWriter.drain();
   await services.decisions.flush();
-  await services.tokens.flushLastUsed().catch(() => {});
+  await services.tokenAuth.flushLastUsed().catch(() => {});
 }
 
 async function startConsole(config: ArcanConfig): Promise<Handler> {

@@ -1,26 +1,28 @@
 /**
  * The service container: one instance of every domain service per process, shared by the
- * REST app and the console's tRPC routers (which reach it through `getServices()`, since
- * Next bundles route code separately from this process's own modules).
+ * REST app and the console's tRPC routers (the console reaches it through the process
+ * global that `publishServices` sets; see server/console/runtime.ts).
  */
 import type { Logger } from "pino";
+import { AccessGuard } from "./access/guard";
+import { PrincipalCache } from "./access/principal-cache";
+import { RealmDirectory } from "./access/realm-directory";
 import { AuditService } from "./audit/service";
 import { AuditWriter } from "./audit/writer";
 import type { ArcanConfig } from "./config/config";
 import { Keyring } from "./crypto/keyring";
 import type { KmsProvider } from "./crypto/kms";
 import { DecisionRecorder } from "./decisions/recorder";
+import { DecisionService } from "./decisions/service";
 import { Outbox } from "./events/outbox";
 import type { Metrics } from "./observability/metrics";
-import { AccessGuard } from "./rbac/access";
 import { RoleService } from "./rbac/roles-service";
-import { RealmDirectory } from "./realms/directory";
 import { RealmService } from "./realms/service";
 import { RateLimiter } from "./rest/ratelimit";
 import { SecretService } from "./secrets/service";
 import { SyslogSink } from "./syslog/sink";
 import type { Store } from "./store/client";
-import { TokenCache } from "./tokens/cache";
+import { TokenAuthenticator } from "./tokens/authenticator";
 import { TokenService } from "./tokens/service";
 import { UserService } from "./users/service";
 import { WebhookDispatcher } from "./webhooks/dispatcher";
@@ -30,11 +32,13 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const { config, store, kms, logger, metrics } = deps;
   const db = store.db;
   const auditWriter = new AuditWriter(store, logger, (depth) => metrics.auditQueueDepth.set(depth));
+  const audit = auditWriter;
   const decisions = new DecisionRecorder(db, metrics, logger);
-  const realmDirectory = new RealmDirectory(db);
-  const access = new AccessGuard(realmDirectory, decisions, auditWriter);
+  const realmDirectory = new RealmDirectory({ db });
+  const access = new AccessGuard({ directory: realmDirectory, decisions, audit });
   const keyring = new Keyring(db, kms);
-  const tokenCache = new TokenCache(config.auth.cache_ttl, config.auth.max_cache_size);
+  const tokenCache = new PrincipalCache(config.auth.cache_ttl, config.auth.max_cache_size);
+  const tokenAuth = new TokenAuthenticator({ db, cache: tokenCache, metrics });
   // Events: the outbox the services write in their transactions, and its two consumers.
   const outbox = new Outbox(db);
   const { retry_schedule: retrySchedule, allow_private_networks: allowPrivateNetworks } = config.webhooks;
@@ -54,13 +58,16 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     outbox,
     dispatcher,
     syslog,
-    tokens: new TokenService(db, access, auditWriter, tokenCache, metrics, outbox),
-    realms: new RealmService(db, access, auditWriter, realmDirectory, keyring, outbox),
-    roles: new RoleService(db, access, auditWriter, tokenCache, outbox),
-    secrets: new SecretService(db, access, auditWriter, keyring, store.fast, outbox),
-    webhooks: new WebhookService(db, access, auditWriter, kms, outbox, allowPrivateNetworks, (id) => dispatcher.forgetKey(id)),
-    audit: new AuditService(db, access, auditWriter),
-    users: new UserService(db, access, auditWriter, tokenCache),
+    tokens: new TokenService({ db, access, audit, cache: tokenCache, outbox, principals: tokenAuth }),
+    realms: new RealmService({ db, access, audit, directory: realmDirectory, keyring, outbox }),
+    roles: new RoleService({ db, access, audit, cache: tokenCache, outbox }),
+    secrets: new SecretService({ db, access, audit, keyring, fast: store.fast, outbox }),
+    webhooks: new WebhookService({ db, access, audit, kms, outbox, allowPrivateNetworks, onEndpointChanged: (id) => dispatcher.forgetKey(id) }),
+    audit: new AuditService({ db, access, audit }),
+    users: new UserService({ db, access, audit, cache: tokenCache }),
+    /** Guardian 1 for API tokens (value → principal); token management is `tokens`. */
+    tokenAuth,
+    decisionService: new DecisionService({ db, access, audit, recorder: decisions }),
     /** /ready: the store answers and the key-encryption key is usable. */
     async ready(): Promise<{ store: boolean; key: boolean }> {
       const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);
@@ -73,13 +80,7 @@ export type Services = ReturnType<typeof createServices>;
 
 const GLOBAL_KEY = Symbol.for("arcan.services");
 
+/** Makes this process's services reachable from code Next bundles separately (console/runtime.ts reads them). */
 export function publishServices(services: Services): void {
   (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] = services;
-}
-
-/** The running process's services (for Next route handlers). */
-export function getServices(): Services {
-  const services = (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] as Services | undefined;
-  if (!services) throw new Error("Arcan services are not running in this process");
-  return services;
 }

@@ -126,7 +126,7 @@ export class AuditWriter {
 
 /** The common case: a successful operation by an actor. */
 export function auditSuccess(
-  writer: AuditWriter,
+  writer: Pick<AuditWriter, "append">,
   actor: { principal: { subject: string }; requestId: string; ip: string | null },
   action: string,
   fields: { realm?: string | null; resource?: string | null; details?: Record<string, unknown> } = {},

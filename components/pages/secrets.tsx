@@ -2,12 +2,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { ConfirmDialog } from "../confirm";
-import { errorMessage, showFormError } from "../errors";
+import { ZSecretParams } from "@/server/secrets/schemas";
+import { errorMessage, formIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
 
-const SECRET_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 export function SecretsPage() {
   const trpc = useTRPC();
@@ -195,9 +195,7 @@ function WriteSecret({ realm, editing, onDone, onCancel }: { realm: string; edit
   );
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const found: Record<string, string> = {};
-    if (!SECRET_KEY.test(key)) found.key = "Use letters, digits, '.', '_' and '-', starting with a letter or digit.";
-    if (!value) found.value = "Enter a value.";
+    const found = formIssues(ZSecretParams.pick({ key: true }), { key });
     setIssues(found);
     if (Object.keys(found).length === 0) put.mutate({ realm, key, value, ...(editing ? { cas: editing.version } : {}) });
   };

@@ -2,7 +2,7 @@
 import type { AccessGuard } from "../access/guard";
 import { holds, type Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
-import { chainHash, GENESIS_HASH } from "./chain";
+import { chainHash, GENESIS_HASH } from "../store/audit-chain";
 import { auditOps as ops, type AuditQuery, type AuditRecordView, type ChainReport } from "./schemas";
 import { auditSuccess, type AuditWriter } from "./writer";
 

@@ -11,7 +11,7 @@ import type { Outbox } from "../events/outbox";
 import { newId } from "../ids";
 import type { Capability } from "../rbac/capabilities";
 import { parseCapabilities } from "../rbac/grants";
-import { ALL_REALMS, covers, firstGap, type Actor } from "../rbac/principal";
+import { ALL_REALMS, canSee, covers, firstGap, type Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
 import type { TokenAuthenticator, TokenRow } from "./authenticator";
 import { tokenOps as ops, type CreateTokenInput, type TokenView, type TokenWithValue, type UpdateTokenInput } from "./schemas";
@@ -61,6 +61,11 @@ export class TokenService {
     const issuer = actor.principal;
     const capabilities = [...new Set(input.capabilities ?? [])];
     const realms = [...new Set(input.realms ?? [ALL_REALMS])];
+    // A realm the issuer could see but that does not exist is a mistake in the request; one it cannot see stays a 404.
+    const named = realms.filter((r) => r !== ALL_REALMS && canSee(issuer, r));
+    const found = named.length > 0 ? await this.deps.db.realm.findMany({ where: { name: { in: named } }, select: { name: true } }) : [];
+    const missing = named.filter((n) => !found.some((f) => f.name === n));
+    if (missing.length > 0) throw errors.invalid(`Unknown realm(s): ${missing.join(", ")}.`, [{ field: "realms", message: "unknown realm" }]);
     await access.requireIn(actor, ops.create.capability, realms, ops.create.action);
     if (input.is_admin && !issuer.isAdmin) throw errors.forbidden("Only an admin can create an admin token.", "exceeds_issuer");
     const gap = firstGap(issuer, realms.map((realm) => ({ realm, capabilities: new Set(capabilities) })));

@@ -148,7 +148,8 @@ for (const store of STORES) {
 
 describe("console responses carry the request id", () => {
   it("keeps a client's X-Request-Id and assigns one otherwise", async () => {
-    const server = createServer(withConsoleSecurity((req, res) => res.end(String(req.headers["x-request-id"])), { dev: false }));
+    const secured = withConsoleSecurity((req, res) => void res.end(String(req.headers["x-request-id"])), { dev: false });
+    const server = createServer((req, res) => void secured(req, res));
     const port = await listen(server);
     try {
       const kept = await plain(port, "GET", "/", { headers: { "x-request-id": "client-chosen-1" } });

@@ -671,10 +671,10 @@ export interface components {
             description?: string;
             /** @description "90d", "12h", "30m", "45s" or seconds */
             ttl?: string | number;
-            /** @description Default: the issuer's capabilities; never more than the issuer holds */
+            /** @description Default: none; never more than the issuer holds in the realms asked for */
             capabilities?: components["schemas"]["Capability"][];
             /** @description Default: ["*"] */
-            realms?: string[];
+            realms?: ("*" | string)[];
             is_admin?: boolean;
             /** @description Requests per second; null = the server default */
             rate_limit?: number | null;
@@ -963,7 +963,7 @@ export interface components {
         CreateBindingRequest: {
             subject: string;
             role: string;
-            realm: string;
+            realm: "*" | string;
         };
         SecretList: {
             items: components["schemas"]["SecretMetadata"][];
@@ -1011,6 +1011,7 @@ export interface components {
          *     }
          */
         PutSecretRequest: {
+            /** @description At most 524288 bytes (UTF-8); may be empty */
             value: string;
             /** @description Check-and-set: the version you expect to be current; 0 = the key must not exist */
             cas?: number;
@@ -1680,6 +1681,7 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     description?: string;
+                    /** @description Requests per second; null = the server default */
                     rate_limit?: number | null;
                 };
             };
@@ -2522,8 +2524,10 @@ export interface operations {
             query?: {
                 realm?: string;
                 actor?: string;
+                /** @description An action, or a prefix ending in "*" ("secret.*") */
                 action?: string;
-                outcome?: "success" | "denied" | "failure";
+                /** @description success, denied or failure; the decision lanes' allow, deny and review are accepted too */
+                outcome?: "success" | "denied" | "failure" | "allow" | "deny" | "review";
                 request_id?: string;
                 from?: string;
                 to?: string;
@@ -2632,7 +2636,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description https URL (http only with [webhooks] allow_private_networks = true) */
+                    /** @description https URL; http and loopback/private/metadata addresses only with [webhooks] allow_private_networks = true */
                     url: string;
                     /** @description Event names ("secret.set"), "<category>.*" patterns or "*"; categories: secret, lease, policy, engine, auth, plugin, decision, realm */
                     events: string[];
@@ -2743,7 +2747,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description https URL (http only with [webhooks] allow_private_networks = true) */
+                    /** @description https URL; http and loopback/private/metadata addresses only with [webhooks] allow_private_networks = true */
                     url?: string;
                     /** @description Event names ("secret.set"), "<category>.*" patterns or "*"; categories: secret, lease, policy, engine, auth, plugin, decision, realm */
                     events?: string[];

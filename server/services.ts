@@ -62,7 +62,7 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     realms: new RealmService({ db, access, audit, directory: realmDirectory, keyring, outbox }),
     roles: new RoleService({ db, access, audit, cache: tokenCache, outbox }),
     secrets: new SecretService({ db, access, audit, keyring, fast: store.fast, outbox }),
-    webhooks: new WebhookService({ db, access, audit, kms, outbox, allowPrivateNetworks, onEndpointChanged: (id) => dispatcher.forgetKey(id) }),
+    webhooks: new WebhookService({ db, access, audit, kms, outbox, allowPrivateNetworks, attempts: dispatcher.attempts, onEndpointChanged: (id) => dispatcher.forgetKey(id) }),
     audit: new AuditService({ db, access, audit }),
     users: new UserService({ db, access, audit, cache: tokenCache }),
     /** Guardian 1 for API tokens (value → principal); token management is `tokens`. */
@@ -77,6 +77,12 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/**
+ * What transports (REST route handlers, tRPC procedures) may use: the domain services and
+ * the read-only operational views, never the store, the audit writer or other plumbing.
+ */
+export type DomainServices = Omit<Services, "config" | "store" | "logger" | "auditWriter" | "decisions" | "access" | "keyring" | "tokenCache" | "rateLimiter" | "outbox" | "dispatcher" | "syslog">;
 
 const GLOBAL_KEY = Symbol.for("arcan.services");
 

@@ -9,7 +9,7 @@ import { AppError, invalidInput, toAppError } from "../errors";
 import { scrubUrl } from "../observability/logger";
 import type { Actor, Principal } from "../rbac/principal";
 import { createObserver, describeError, identify, limit, rateHeaders, requestIdOf } from "../request/steps";
-import type { Services } from "../services";
+import type { DomainServices, Services } from "../services";
 import { extractCredential } from "./credentials";
 import { clientIp, hasBody, readJsonBody, sendJson, sendProblem } from "./http";
 import type { AnyRoute, RawReply } from "./route";
@@ -73,7 +73,7 @@ async function readInput(route: AnyRoute, params: Record<string, string>, search
 function dispatch(
   route: AnyRoute,
   input: RouteInput,
-  ctx: { services: Services; req: IncomingMessage; requestId: string; credential: string | null; principal: Principal | null },
+  ctx: { services: DomainServices; req: IncomingMessage; requestId: string; credential: string | null; principal: Principal | null },
 ): Promise<unknown> {
   const { services, req, requestId, credential, principal } = ctx;
   if (route.public) return route.handle({ params: input.params, query: input.query, services, req, requestId, credential });

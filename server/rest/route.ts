@@ -6,7 +6,7 @@
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import type { Actor } from "../rbac/principal";
-import type { Services } from "../services";
+import type { DomainServices } from "../services";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -23,14 +23,14 @@ export interface HandlerContext<P, Q, B> {
   params: P;
   query: Q;
   body: B;
-  services: Services;
+  services: DomainServices;
   req: IncomingMessage;
 }
 
 export interface PublicContext<P, Q> {
   params: P;
   query: Q;
-  services: Services;
+  services: DomainServices;
   req: IncomingMessage;
   requestId: string;
   /** The presented credential, if any (for /auth/verify). */

@@ -20,7 +20,7 @@ import { CLIENT_IP_HEADER } from "../console/security-headers";
 import { cookieValue, identityFromSessionCookie, SESSION_COOKIE } from "../console/session";
 import type { Actor } from "../rbac/principal";
 import { createObserver, describeError, limit, requestIdOf, type Observation } from "../request/steps";
-import type { Services } from "../services";
+import type { DomainServices, Services } from "../services";
 
 /* 1. CONTEXT ---------------------------------------------------------------------- */
 
@@ -104,5 +104,7 @@ export const protectedProcedure = publicProcedure.use(({ ctx, type, next }) => {
   const { principal } = ctx.identity;
   limit(ctx.services, { principal });
   const actor: Actor = { principal, requestId: ctx.requestId, ip: ctx.ip, via: "console" };
-  return next({ ctx: { ...ctx, identity: ctx.identity, actor } });
+  // Procedures see the domain services only.
+  const services: DomainServices = ctx.services;
+  return next({ ctx: { ...ctx, services, identity: ctx.identity, actor } });
 });

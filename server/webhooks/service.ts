@@ -4,6 +4,7 @@
  * log the console shows live. Endpoints see events of every realm, so both capabilities
  * are required in every realm ("*").
  */
+import type { EventEmitter } from "node:events";
 import type { AccessGuard } from "../access/guard";
 import { auditSuccess, type AuditWriter } from "../audit/writer";
 import type { KmsProvider } from "../crypto/kms";
@@ -31,6 +32,8 @@ export interface WebhookServiceDeps {
   kms: Pick<KmsProvider, "wrap" | "keyId">;
   outbox: Pick<Outbox, "notify">;
   allowPrivateNetworks: boolean;
+  /** The dispatcher's "attempt" announcements (the live delivery log). */
+  attempts: Pick<EventEmitter, "on" | "off">;
   /** The dispatcher forgets a cached signing key. */
   onEndpointChanged?: (id: string) => void;
 }
@@ -155,6 +158,12 @@ export class WebhookService {
     await auditSuccess(this.deps.audit, actor, ops.redeliver.action, { resource: `webhook:${id}`, details: { delivery_id: deliveryId } });
     const row = await this.deps.db.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId }, include: { attemptRows: true } });
     return deliveryView(row);
+  }
+
+  /** Calls `listener` after each attempt this process records; returns the unsubscribe. */
+  onAttempt(listener: () => void): () => void {
+    this.deps.attempts.on("attempt", listener);
+    return () => void this.deps.attempts.off("attempt", listener);
   }
 
   /** Checks the caller may read the delivery log (once per console subscription). */

@@ -48,12 +48,12 @@ export const webhooksRouter = createTRPCRouter({
     .query(({ ctx, input }) => ctx.services.webhooks.log(ctx.actor, { ...input, limit: LOG_LIMIT })),
   /** Attempts as they are recorded, oldest first, from the moment of subscribing. */
   live: protectedProcedure.input(ZLogFilter).subscription(async function* ({ ctx, input, signal }) {
-    const { webhooks, dispatcher } = ctx.services;
+    const { webhooks } = ctx.services;
     await webhooks.openLog(ctx.actor);
     const sent = new Set<string>();
     let wake: (() => void) | null = null;
     const onAttempt = () => wake?.();
-    dispatcher.attempts.on("attempt", onAttempt);
+    const unsubscribe = webhooks.onAttempt(onAttempt);
     try {
       while (!signal?.aborted) {
         const since = new Date(Date.now() - ATTEMPT_WINDOW_MS);
@@ -75,7 +75,7 @@ export const webhooksRouter = createTRPCRouter({
         wake = null;
       }
     } finally {
-      dispatcher.attempts.off("attempt", onAttempt);
+      unsubscribe();
     }
   }),
 });

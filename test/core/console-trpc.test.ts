@@ -108,14 +108,23 @@ for (const store of STORES) {
       const made = await plain(port, "POST", "/api/v1/auth/tokens", { token: h.adminToken, body: { name: `limited-${uid()}`, capabilities: ["realms:read"], rate_limit: 4 } });
       assert.equal(made.status, 201);
       const token = made.body.token as string;
-      await sleep(1000 - (Date.now() % 1000) + 20);
+      // Both transports have authenticated the token once, so the burst below needs no store lookups.
+      assert.equal((await plain(port, "GET", "/api/v1/realms", { token })).status, 200);
+      assert.equal((await h.query("realms.list", undefined, { token })).status, 200);
       // Three by each transport at once: apart, each would stay under 4; together, two must be refused.
-      const replies = await Promise.all([
-        ...Array.from({ length: 3 }, () => plain(port, "GET", "/api/v1/realms", { token }).then((r) => ({ via: "rest", limited: r.status === 429, ok: r.status === 200 }))),
-        ...Array.from({ length: 3 }, () =>
-          h.query("realms.list", undefined, { token }).then((r) => ({ via: "console", limited: r.error?.data?.code === "TOO_MANY_REQUESTS", ok: r.status === 200 })),
-        ),
-      ]);
+      // A burst that a loaded machine stretches over two one-second windows proves nothing, so it is tried again.
+      let replies: { via: string; ok: boolean; limited: boolean }[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await sleep(1000 - (Date.now() % 1000) + 20);
+        const window = Math.floor(Date.now() / 1000);
+        replies = await Promise.all([
+          ...Array.from({ length: 3 }, () => plain(port, "GET", "/api/v1/realms", { token }).then((r) => ({ via: "rest", limited: r.status === 429, ok: r.status === 200 }))),
+          ...Array.from({ length: 3 }, () =>
+            h.query("realms.list", undefined, { token }).then((r) => ({ via: "console", limited: r.error?.data?.code === "TOO_MANY_REQUESTS", ok: r.status === 200 })),
+          ),
+        ]);
+        if (Math.floor(Date.now() / 1000) === window) break;
+      }
       assert.equal(replies.filter((r) => r.ok).length, 4, JSON.stringify(replies));
       assert.equal(replies.filter((r) => r.limited).length, 2, JSON.stringify(replies));
     });

@@ -2,6 +2,7 @@
 import { realmOps, ZCreateRealm, ZRealm, ZRealmList, ZRealmParams, ZUpdateRealm } from "../../realms/schemas";
 import { route } from "../route";
 
+/** Where realm-scoped route modules import it from; its definition is the realms contract's. */
 export { ZRealmName } from "../../realms/schemas";
 
 export const realmRoutes = [

@@ -15,8 +15,8 @@ import {
 } from "../../tokens/schemas";
 import { publicRoute, route, ZPageQuery } from "../route";
 
+/** Where route modules have imported it from; its definition is in the capabilities module. */
 export { ZCapabilityName } from "../../rbac/capabilities";
-export { ZToken } from "../../tokens/schemas";
 
 export const tokenRoutes = [
   route({

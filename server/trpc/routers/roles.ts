@@ -5,6 +5,7 @@ import { ZCreateRole, ZRole, ZRoleParams, ZUpdateRole } from "../../rbac/schemas
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 import { OK, ZOk } from "./schemas";
 
+/** Where routers have imported it from; its definition is the rbac contract's. */
 export { ZRoleName } from "../../rbac/schemas";
 
 export const rolesRouter = createTRPCRouter({

@@ -20,7 +20,7 @@ import { Outbox } from "../server/events/outbox";
 import { newId } from "../server/ids";
 import { createPlugins } from "../server/plugins";
 import { publicKeyBase64, readPrivateKey, signDirectory, signPackage } from "../server/plugins/authoring";
-import { RealmDirectory } from "../server/realms/directory";
+import { RealmDirectory } from "../server/access/realm-directory";
 import { openStore } from "../server/store/client";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -37,7 +37,7 @@ const logger = pino({ level: "silent" });
 const audit = new AuditWriter(store, logger);
 const config = loadConfig({ ARCAN_DATA_DIR: dataDir, ARCAN_PLUGINS_TRUSTED_KEYS: publicKeyBase64(key) }, dataDir);
 await store.db.realm.create({ data: { id: newId("rlm"), name: "bench" } });
-const realm = (await new RealmDirectory(store.db).byName("bench"))!;
+const realm = (await new RealmDirectory({ db: store.db }).byName("bench"))!;
 const plugins = createPlugins({ db: store.db, config: config.plugins, access: null as never, audit, outbox: new Outbox(store.db), engineTypes: new EngineTypes(), logger });
 const mount = (type: string, cfg: Record<string, unknown>): EngineMount => ({ id: `eng_${randomBytes(8).toString("hex")}`, realm, name: type, type, config: cfg });
 

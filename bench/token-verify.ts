@@ -35,12 +35,12 @@ const actor = { principal: SYSTEM_PRINCIPAL, requestId: "req_bench", ip: null, v
 const { token } = await services.tokens.create(actor, { name: "bench", capabilities: ["secrets:read"] });
 
 const rows = [
-  await timeIt("cache hit", 200_000, () => services.tokens.authenticate(token)),
+  await timeIt("cache hit", 200_000, () => services.tokenAuth.authenticate(token)),
   await timeIt("cache miss (store lookup)", 5_000, () => {
     services.tokenCache.clear();
-    return services.tokens.authenticate(token);
+    return services.tokenAuth.authenticate(token);
   }),
-  await timeIt("bad checksum (no lookup)", 200_000, () => services.tokens.authenticate(token.slice(0, -1) + (token.endsWith("A") ? "B" : "A"))),
+  await timeIt("bad checksum (no lookup)", 200_000, () => services.tokenAuth.authenticate(token.slice(0, -1) + (token.endsWith("A") ? "B" : "A"))),
 ];
 console.log("\nToken verification (in process, SQLite store):");
 console.table(rows);

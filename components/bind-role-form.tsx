@@ -2,12 +2,12 @@
 /** Binds a role to a subject in one realm or in every realm (used by the Roles and Users pages). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { showFormError } from "./errors";
+import { ZCreateBinding } from "@/server/rbac/schemas";
+import { formIssues, showFormError } from "./errors";
 import { useToast } from "./toast";
 import { useTRPC } from "./trpc";
 import { Button, SelectField, TextField } from "./ui";
 
-const SUBJECT = /^(user:[A-Za-z0-9_.@-]{1,64}|token:tok_[0-9a-f]{32})$/;
 
 export function BindRoleForm({ subject: fixedSubject, onBound }: { subject?: string; onBound?: () => void }) {
   const trpc = useTRPC();
@@ -33,9 +33,7 @@ export function BindRoleForm({ subject: fixedSubject, onBound }: { subject?: str
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const target = fixedSubject ?? subject.trim();
-    const found: Record<string, string> = {};
-    if (!SUBJECT.test(target)) found.subject = 'Use "user:<name>" or "token:<id>".';
-    if (!role) found.role = "Choose a role.";
+    const found = formIssues(ZCreateBinding.pick({ subject: true, role: true }), { subject: target, role });
     setIssues(found);
     if (Object.keys(found).length === 0) bind.mutate({ subject: target, role, realm });
   };

@@ -1,5 +1,5 @@
 "use client";
-/** Capability checkboxes, each labelled with the capability's own name, grouped by area. */
+/** Capability checkboxes, each labelled with the capability's own name; one area's capabilities stand together (the name says the area, so no headings). */
 import { useQuery } from "@tanstack/react-query";
 import type { Capability } from "@/server/rbac/capabilities";
 import { useTRPC } from "./trpc";

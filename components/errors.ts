@@ -1,4 +1,5 @@
 import { TRPCClientError } from "@trpc/client";
+import type { z } from "zod";
 
 export interface FieldIssue {
   field: string;
@@ -35,4 +36,17 @@ export function showFormError(toast: { error: (message: string) => void }, setIs
     setIssues(fieldIssues(err));
     toast.error(errorMessage(err));
   };
+}
+
+/** A form's values checked with the server's contract schema (the same rule, not a copy), keyed by field (first message wins). */
+export function formIssues(schema: z.ZodType, values: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const result = schema.safeParse(values);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const field = issue.path.map(String).join(".");
+      if (!(field in out)) out[field] = issue.message;
+    }
+  }
+  return out;
 }

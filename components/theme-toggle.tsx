@@ -1,14 +1,18 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 
 const STORAGE_KEY = "arcan-theme";
 
 /** Runs before first paint (inline, with the CSP nonce) so a light-theme user sees no dark flash. */
 export const THEME_BOOT_SCRIPT = `try{if(localStorage.getItem("${STORAGE_KEY}")==="light"){document.documentElement.classList.replace("dark","light")}}catch(e){}`;
 
+const noChanges = () => () => {};
+
 export function ThemeToggle() {
-  const [light, setLight] = useState(false);
-  useEffect(() => setLight(document.documentElement.classList.contains("light")), []);
+  // The boot script may have switched the page to light before React ran; the server renders dark.
+  const booted = useSyncExternalStore(noChanges, () => document.documentElement.classList.contains("light"), () => false);
+  const [chosen, setLight] = useState<boolean | null>(null);
+  const light = chosen ?? booted;
   const toggle = () => {
     const next = !light;
     const root = document.documentElement;

@@ -2,6 +2,7 @@
  * Typed errors shared by every domain service, and the one table that maps them to
  * HTTP status codes (REST, problem+json) and tRPC codes (console).
  */
+import type { z } from "zod";
 
 export type ErrorKind =
   | "invalid_input"
@@ -103,4 +104,28 @@ export function toAppError(err: unknown): AppError {
     return new AppError("conflict", "A resource with that name or id already exists (created by a concurrent request).", { code: "conflict", cause: err });
   }
   return new AppError("internal", "The server could not complete the request.", { code: "internal", cause: err });
+}
+
+type ZodIssue = z.core.$ZodIssue;
+
+/** The one converter from zod issues to the contract's field errors (REST problems, tRPC errors, service checks). */
+export function fieldIssues(issues: readonly ZodIssue[], where: string): FieldIssue[] {
+  return issues.map((i) => ({
+    field: i.code === "unrecognized_keys" ? i.keys.join(", ") : i.path.map(String).join(".") || where,
+    message: i.code === "unrecognized_keys" ? "unknown field" : i.message,
+  }));
+}
+
+/** A 400 naming every field that failed, the first one in the detail. */
+export function invalidInput(issues: readonly ZodIssue[], where: string): AppError {
+  const fields = fieldIssues(issues, where);
+  const first = fields[0] ?? { field: where, message: "invalid" };
+  return new AppError("invalid_input", `Invalid ${where}: ${first.field}: ${first.message}.`, { code: "validation_failed", issues: fields });
+}
+
+/** Parses with a contract schema; a failure is the same 400 whichever transport called. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalidInput(result.error.issues, where);
+  return result.data;
 }

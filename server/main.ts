@@ -1,6 +1,6 @@
 /**
- * Arcan's entry point: configuration → store (migrations) → keys → services → bootstrap
- * → one HTTPS listener for REST and the console. SIGTERM drains in-flight requests and
+ * Arcan's entry point: configuration → store (migrations) → keys → services → one HTTPS
+ * listener for REST and the console → bootstrap token. SIGTERM drains in-flight requests and
  * flushes pending audit writes before exit.
  */
 import { existsSync } from "node:fs";
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`arcan: ${err.message}\n`);
+      for (const line of err.message.split("\n")) process.stderr.write(`arcan: ${line}\n`);
       process.exit(2);
     }
     throw err;
@@ -57,11 +57,6 @@ async function main(): Promise<void> {
   publishServices(services);
   await services.roles.ensureBuiltins();
   await services.pluginRuntime.start();
-  for (const outcome of await ensureBootstrapToken(store.db, { value: config.auth.bootstrap_token, force: config.auth.force_bootstrap })) {
-    if (outcome.kind !== "created") continue;
-    if (outcome.printedValue) process.stderr.write(`\nAdmin token (shown once, store it now): ${outcome.printedValue}\n\n`);
-    else process.stderr.write(`Admin token "${outcome.name}" created from ARCAN_BOOTSTRAP_TOKEN.\n`);
-  }
 
   const rest = createRestApp(services);
   const web = config.console.enabled ? await startConsole(config) : notFound;
@@ -70,6 +65,17 @@ async function main(): Promise<void> {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
   });
+  // Only once the port is ours: a start that fails (port in use) must not use up the one printing.
+  for (const outcome of await ensureBootstrapToken(store.db, { value: config.auth.bootstrap_token, force: config.auth.force_bootstrap })) {
+    if (outcome.kind !== "created") continue;
+    if (outcome.printedValue) process.stderr.write(`\nAdmin token (shown once, store it now): ${outcome.printedValue}\n\n`);
+    else process.stderr.write(`Admin token "${outcome.name}" created from ARCAN_BOOTSTRAP_TOKEN.\n`);
+  }
+  if (config.webhooks.allow_private_networks) {
+    const warning = "[webhooks] allow_private_networks is on: webhooks may use http and reach loopback, private and cloud-metadata addresses";
+    process.stderr.write(`Warning: ${warning}.\n`);
+    logger.warn(warning);
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
@@ -82,7 +88,7 @@ async function main(): Promise<void> {
 
   const timers = [
     setInterval(() => void services.decisions.flush(), 5_000),
-    setInterval(() => void services.tokens.flushLastUsed().catch(() => {}), 10_000),
+    setInterval(() => void services.tokenAuth.flushLastUsed().catch(() => {}), 10_000),
   ];
   timers.forEach((t) => t.unref());
   // Event sinks resume from the store whatever they still owe (after a restart or a crash).
@@ -119,7 +125,7 @@ async function flushAll(services: Services): Promise<void> {
   await services.auditWriter.drain();
   await services.decisionLog.drain();
   await services.decisions.flush();
-  await services.tokens.flushLastUsed().catch(() => {});
+  await services.tokenAuth.flushLastUsed().catch(() => {});
 }
 
 async function startConsole(config: ArcanConfig): Promise<Handler> {

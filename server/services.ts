@@ -1,30 +1,34 @@
 /**
  * The service container: one instance of every domain service per process, shared by the
- * REST app and the console's tRPC routers (which reach it through `getServices()`, since
- * Next bundles route code separately from this process's own modules).
+ * REST app and the console's tRPC routers (the console reaches it through the process
+ * global that `publishServices` sets; see server/console/runtime.ts).
  */
 import type { Logger } from "pino";
+import { AccessGuard } from "./access/guard";
+import { PrincipalCache } from "./access/principal-cache";
+import { RealmDirectory } from "./access/realm-directory";
 import { AuditService } from "./audit/service";
 import { AuditWriter } from "./audit/writer";
 import type { ArcanConfig } from "./config/config";
 import { Keyring } from "./crypto/keyring";
 import type { KmsProvider } from "./crypto/kms";
 import { DecisionRecorder } from "./decisions/recorder";
+import { DecisionOverviewService } from "./decisions/overview";
+import { DecisionService } from "./decisions/service";
 import { Outbox } from "./events/outbox";
 import type { Metrics } from "./observability/metrics";
-import { AccessGuard } from "./rbac/access";
 import { RoleService } from "./rbac/roles-service";
-import { RealmDirectory } from "./realms/directory";
 import { RealmService } from "./realms/service";
 import { RateLimiter } from "./rest/ratelimit";
 import { SecretService } from "./secrets/service";
 import { SyslogSink } from "./syslog/sink";
 import type { Store } from "./store/client";
-import { TokenCache } from "./tokens/cache";
+import { TokenAuthenticator } from "./tokens/authenticator";
 import { TokenService } from "./tokens/service";
 import { UserService } from "./users/service";
 import { WebhookDispatcher } from "./webhooks/dispatcher";
 import { WebhookService } from "./webhooks/service";
+
 import { createPlugins } from "./plugins";
 import { AgentService } from "./agents/service";
 import { IssuerVerifier } from "./issuers/verify";
@@ -34,7 +38,6 @@ import { RevocationList } from "./sts/revocations";
 import { StsService } from "./sts/service";
 import { StsVerifier, type StsTokenVerifier } from "./sts/verifier";
 import { DecisionLog } from "./decisions/log";
-import { DecisionService } from "./decisions/service";
 import { PolicyDirectory } from "./policies/directory";
 import { PolicyEngine } from "./policies/engine";
 import { PolicyService } from "./policies/service";
@@ -52,21 +55,24 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const { config, store, kms, logger, metrics } = deps;
   const db = store.db;
   const auditWriter = new AuditWriter(store, logger, (depth) => metrics.auditQueueDepth.set(depth));
+  const audit = auditWriter;
   const decisions = new DecisionRecorder(db, metrics, logger);
-  const realmDirectory = new RealmDirectory(db);
-  const access = new AccessGuard(realmDirectory, decisions, auditWriter);
+  const realmDirectory = new RealmDirectory({ db });
+  const access = new AccessGuard({ directory: realmDirectory, decisions, audit });
   const keyring = new Keyring(db, kms);
-  const tokenCache = new TokenCache(config.auth.cache_ttl, config.auth.max_cache_size);
+  const tokenCache = new PrincipalCache(config.auth.cache_ttl, config.auth.max_cache_size);
+  const tokenAuth = new TokenAuthenticator({ db, cache: tokenCache, metrics });
   // Events: the outbox the services write in their transactions, and its two consumers.
   const outbox = new Outbox(db);
   const { retry_schedule: retrySchedule, allow_private_networks: allowPrivateNetworks } = config.webhooks;
   const dispatcher = new WebhookDispatcher(db, store.provider, kms, outbox, logger, { retrySchedule, allowPrivateNetworks });
+  const syslog = config.audit.syslog_address ? new SyslogSink(db, store.provider, config.audit.syslog_address, logger) : null;
   // Engines and leases: drivers are reached only through engineTypes (postgres built in, plugins register theirs).
   const connections = new ConnectionManager();
   const engineTypes = new EngineTypes();
   engineTypes.register(new PostgresDriver(connections));
   const engineRuntime = new EngineRuntime({ db, keyring, engineTypes });
-  const leaseRevoker = new LeaseRevoker({ outbox, keyring, runtime: engineRuntime, audit: auditWriter, onRevokeFailed: () => leaseReaper.refreshGauge() });
+  const leaseRevoker = new LeaseRevoker({ outbox, keyring, runtime: engineRuntime, audit, onRevokeFailed: () => leaseReaper.refreshGauge() });
   const leaseReaper: LeaseReaper = new LeaseReaper({
     db,
     provider: store.provider,
@@ -77,11 +83,10 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     metrics,
     logger,
   });
-  const syslog = config.audit.syslog_address ? new SyslogSink(db, store.provider, config.audit.syslog_address, logger) : null;
-  const plugins = createPlugins({ db, config: config.plugins, access, audit: auditWriter, outbox, engineTypes, logger });
-  const tokens = new TokenService(db, access, auditWriter, tokenCache, metrics, outbox);
+  const plugins = createPlugins({ db, config: config.plugins, access, audit: audit, outbox, engineTypes, logger });
+  const tokens = new TokenService({ db, access, audit, cache: tokenCache, outbox, principals: tokenAuth });
   // Agent authorization, identity half: agents, trusted issuers, the STS and its verifier.
-  const agents = new AgentService({ db, access, audit: auditWriter });
+  const agents = new AgentService({ db, access, audit });
   const issuerVerifier = new IssuerVerifier({ db, allowPrivateNetworks: config.sts.allow_private_networks });
   const stsKeys = new StsKeyStore({ db, kms, maxTtlSeconds: config.sts.max_ttl });
   const stsRevocations = new RevocationList({ db, maxTtlSeconds: config.sts.max_ttl });
@@ -89,7 +94,7 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const policyEngine = new PolicyEngine();
   const policyDirectory = new PolicyDirectory({ db });
   const decisionLog = new DecisionLog({ db, logger });
-  const reviews = new ReviewService({ db, access, audit: auditWriter, outbox, expireAfterSeconds: config.reviews.expire_after, approvalTtlSeconds: config.reviews.approval_ttl });
+  const reviews = new ReviewService({ db, access, audit, outbox, expireAfterSeconds: config.reviews.expire_after, approvalTtlSeconds: config.reviews.approval_ttl });
   return {
     config,
     store,
@@ -105,31 +110,34 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     dispatcher,
     syslog,
     tokens,
-    realms: new RealmService(db, access, auditWriter, realmDirectory, keyring, outbox),
-    roles: new RoleService(db, access, auditWriter, tokenCache, outbox),
-    secrets: new SecretService(db, access, auditWriter, keyring, store.fast, outbox),
-    webhooks: new WebhookService(db, access, auditWriter, kms, outbox, allowPrivateNetworks, (id) => dispatcher.forgetKey(id)),
-    audit: new AuditService(db, access, auditWriter),
-    users: new UserService(db, access, auditWriter, tokenCache),
+    realms: new RealmService({ db, access, audit, directory: realmDirectory, keyring, outbox }),
+    roles: new RoleService({ db, access, audit, cache: tokenCache, outbox }),
+    secrets: new SecretService({ db, access, audit, keyring, fast: store.fast, outbox }),
+    webhooks: new WebhookService({ db, access, audit, kms, outbox, allowPrivateNetworks, attempts: dispatcher.attempts, onEndpointChanged: (id) => dispatcher.forgetKey(id) }),
+    audit: new AuditService({ db, access, audit }),
+    users: new UserService({ db, access, audit, cache: tokenCache }),
+    /** Guardian 1 for API tokens (value → principal); token management is `tokens`. */
+    tokenAuth,
+    decisionOverview: new DecisionOverviewService({ db, access, audit, recorder: decisions }),
     plugins: plugins.service,
     pluginRuntime: plugins.runtime,
     agents,
-    trustedIssuers: new TrustedIssuerService({ db, access, audit: auditWriter, verifier: issuerVerifier, allowPrivateNetworks: config.sts.allow_private_networks }),
-    sts: new StsService({ db, config: config.sts, tokens, agents, issuers: issuerVerifier, keys: stsKeys, revocations: stsRevocations, access, audit: auditWriter }),
+    trustedIssuers: new TrustedIssuerService({ db, access, audit, verifier: issuerVerifier, allowPrivateNetworks: config.sts.allow_private_networks }),
+    sts: new StsService({ db, config: config.sts, tokens: tokenAuth, agents, issuers: issuerVerifier, keys: stsKeys, revocations: stsRevocations, access, audit }),
     stsVerifier,
     decisionLog,
     reviews,
-    policies: new PolicyService({ db, access, audit: auditWriter, outbox, engine: policyEngine, directory: policyDirectory, decisionLog }),
-    authorization: new DecisionService({ access, audit: auditWriter, outbox, recorder: decisions, engine: policyEngine, policies: policyDirectory, reviews, decisionLog, stsVerifier }),
+    policies: new PolicyService({ db, access, audit, outbox, engine: policyEngine, directory: policyDirectory, decisionLog }),
+    authorization: new DecisionService({ access, audit, outbox, recorder: decisions, engine: policyEngine, policies: policyDirectory, reviews, decisionLog, stsVerifier }),
     connections,
     engineTypes,
     engineRuntime,
     leaseReaper,
-    engines: new EngineService({ db, access, audit: auditWriter, outbox, engineTypes, runtime: engineRuntime, revoker: leaseRevoker }),
+    engines: new EngineService({ db, access, audit, outbox, engineTypes, runtime: engineRuntime, revoker: leaseRevoker }),
     leases: new LeaseService({
       db,
       access,
-      audit: auditWriter,
+      audit,
       outbox,
       keyring,
       runtime: engineRuntime,
@@ -146,15 +154,15 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
 
 export type Services = ReturnType<typeof createServices>;
 
+/**
+ * What transports (REST route handlers, tRPC procedures) may use: the domain services and
+ * the read-only operational views, never the store, the audit writer or other plumbing.
+ */
+export type DomainServices = Omit<Services, "config" | "store" | "logger" | "auditWriter" | "decisions" | "access" | "keyring" | "tokenCache" | "rateLimiter" | "outbox" | "dispatcher" | "syslog" | "pluginRuntime" | "connections" | "engineTypes" | "engineRuntime" | "leaseReaper" | "decisionLog">;
+
 const GLOBAL_KEY = Symbol.for("arcan.services");
 
+/** Makes this process's services reachable from code Next bundles separately (console/runtime.ts reads them). */
 export function publishServices(services: Services): void {
   (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] = services;
-}
-
-/** The running process's services (for Next route handlers). */
-export function getServices(): Services {
-  const services = (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] as Services | undefined;
-  if (!services) throw new Error("Arcan services are not running in this process");
-  return services;
 }

@@ -55,6 +55,9 @@ export function buildProgram(version: string): Command {
   return program;
 }
 
+/** Node's codes for a certificate chain it cannot verify (self-signed, unknown CA). */
+const UNTRUSTED_CERTIFICATE = /DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/;
+
 /** Runs the CLI and returns its exit code; never throws. */
 export async function main(argv: string[], version: string): Promise<number> {
   const program = buildProgram(version);
@@ -80,6 +83,10 @@ function report(err: unknown, json: boolean): number {
       const where = [err.status ? `status ${err.status}` : null, `code ${err.code}`, err.requestId ? `request ${err.requestId}` : null].filter(Boolean).join(", ");
       process.stderr.write(`       (${where})\n`);
       for (const e of err.errors) process.stderr.write(`       ${e.field}: ${e.message}\n`);
+      if (err.code === "connection_failed" && UNTRUSTED_CERTIFICATE.test(err.detail)) {
+        process.stderr.write("hint: the server's certificate is not trusted. For a self-signed server, trust its certificate with\n");
+        process.stderr.write("      ARCAN_CACERT=<data_dir>/tls.crt (or --ca-cert), or, for development only, set ARCAN_SKIP_VERIFY=true.\n");
+      }
     }
     return EXIT.apiError;
   }

@@ -178,7 +178,7 @@ function Block({ title, children }: { title: string; children: ReactNode }) {
 function SchemaView({ schema }: { schema: Json }) {
   // Focusable, so a keyboard can scroll a long schema (axe: scrollable-region-focusable).
   return (
-    <pre tabIndex={0} className="mt-1 max-h-96 overflow-auto rounded bg-raised p-2 text-xs">
+    <pre tabIndex={0} role="region" aria-label="JSON schema" className="mt-1 max-h-96 overflow-auto rounded bg-raised p-2 text-xs">
       {JSON.stringify(schema, null, 2)}
     </pre>
   );

@@ -38,7 +38,7 @@ export function AuditPage() {
       ...(filters.actor ? { actor: filters.actor } : {}),
       ...(filters.action ? { action: filters.action } : {}),
       ...(filters.outcome ? { outcome: filters.outcome } : {}),
-      ...(filters.requestId ? { requestId: filters.requestId } : {}),
+      ...(filters.requestId ? { request_id: filters.requestId } : {}),
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
       ...(cursor ? { cursor } : {}),

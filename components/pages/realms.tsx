@@ -2,12 +2,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "../confirm";
-import { errorMessage, fieldIssues } from "../errors";
+import { ZCreateRealm } from "@/server/realms/schemas";
+import { errorMessage, fieldIssues, formIssues } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
 
-const REALM_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export function RealmsPage() {
   const trpc = useTRPC();
@@ -89,7 +89,8 @@ function CreateRealm() {
   );
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    if (!REALM_NAME.test(name)) return setIssue("Use lowercase letters, digits and '-' (1 to 63 characters, not starting or ending with '-').");
+    const found = formIssues(ZCreateRealm.pick({ name: true }), { name });
+    if (found.name) return setIssue(found.name);
     create.mutate({ name, ...(description.trim() ? { description } : {}) });
   };
   return (

@@ -5,12 +5,12 @@ import type { Capability } from "@/server/rbac/capabilities";
 import { BindRoleForm } from "../bind-role-form";
 import { CapabilityPicker, useCapabilities } from "../capability-picker";
 import { ConfirmDialog } from "../confirm";
-import { errorMessage, showFormError } from "../errors";
+import { ZCreateRole } from "@/server/rbac/schemas";
+import { errorMessage, formIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
 
-const ROLE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export function RolesPage() {
   const trpc = useTRPC();
@@ -146,9 +146,7 @@ function CreateRole() {
   );
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const found: Record<string, string> = {};
-    if (!ROLE_NAME.test(name)) found.name = "Use lowercase letters, digits, '_' and '-' (1 to 63 characters).";
-    if (capabilities.length === 0) found.capabilities = "Choose at least one capability.";
+    const found = formIssues(ZCreateRole.pick({ name: true, capabilities: true }), { name, capabilities });
     setIssues(found);
     if (Object.keys(found).length === 0) create.mutate({ name, capabilities, ...(description.trim() ? { description } : {}) });
   };

@@ -1,21 +1,20 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "../confirm";
-import { errorMessage, showFormError } from "../errors";
+import { ZSecretParams } from "@/server/secrets/schemas";
+import { errorMessage, formIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
 
-const SECRET_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 export function SecretsPage() {
   const trpc = useTRPC();
   const realms = useQuery(trpc.realms.list.queryOptions());
-  const [realm, setRealm] = useState("");
-  useEffect(() => {
-    if (!realm && realms.data?.[0]) setRealm(realms.data[0].name);
-  }, [realm, realms.data]);
+  const [chosenRealm, setRealm] = useState("");
+  // Until one is chosen, the first realm.
+  const realm = chosenRealm || realms.data?.[0]?.name || "";
 
   return (
     <>
@@ -117,6 +116,7 @@ function RealmSecrets({ realm }: { realm: string }) {
         {history ? <VersionHistory realm={realm} secretKey={history} onClose={() => setHistory(null)} /> : null}
       </div>
       <WriteSecret
+        key={editing ? `${editing.key}@${editing.version}` : "new"}
         realm={realm}
         editing={editing}
         onDone={(key) => {
@@ -174,14 +174,10 @@ function VersionHistory({ realm, secretKey, onClose }: { realm: string; secretKe
 function WriteSecret({ realm, editing, onDone, onCancel }: { realm: string; editing: { key: string; version: number } | null; onDone: (key: string) => void; onCancel: () => void }) {
   const trpc = useTRPC();
   const toast = useToast();
-  const [key, setKey] = useState("");
+  // The parent keys this form by what it edits, so a new target starts from a fresh state.
+  const [key, setKey] = useState(editing?.key ?? "");
   const [value, setValue] = useState("");
   const [issues, setIssues] = useState<Record<string, string>>({});
-  useEffect(() => {
-    setKey(editing?.key ?? "");
-    setValue("");
-    setIssues({});
-  }, [editing]);
   const put = useMutation(
     trpc.secrets.put.mutationOptions({
       onSuccess: (s) => {
@@ -195,9 +191,7 @@ function WriteSecret({ realm, editing, onDone, onCancel }: { realm: string; edit
   );
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const found: Record<string, string> = {};
-    if (!SECRET_KEY.test(key)) found.key = "Use letters, digits, '.', '_' and '-', starting with a letter or digit.";
-    if (!value) found.value = "Enter a value.";
+    const found = formIssues(ZSecretParams.pick({ key: true }), { key });
     setIssues(found);
     if (Object.keys(found).length === 0) put.mutate({ realm, key, value, ...(editing ? { cas: editing.version } : {}) });
   };

@@ -5,7 +5,8 @@ import type { Capability } from "@/server/rbac/capabilities";
 import { CapabilityPicker } from "../capability-picker";
 import { ConfirmDialog } from "../confirm";
 import { CopyButton } from "../copy-button";
-import { errorMessage, showFormError } from "../errors";
+import { ZCreateToken } from "@/server/tokens/schemas";
+import { errorMessage, formIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, formatDay, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
@@ -80,7 +81,10 @@ export function TokensPage() {
               <Table caption="API tokens" head={["Name", "Prefix", "Capabilities", "Realms", "Expires", "Last used", "Status", ""]}>
                 {page.items.map((t) => (
                   <tr key={t.id} className={ROW}>
-                    <td className={`${TD} font-medium`}>{t.name}</td>
+                    <td className={TD}>
+                      <span className="font-medium">{t.name}</span>
+                      <span className="block font-mono text-xs text-muted">{t.id}</span>
+                    </td>
                     <td className={`${TD} font-mono text-xs`}>{t.prefix}…</td>
                     <td className={`${TD} max-w-56 font-mono text-xs`}>{t.is_admin ? "admin" : t.capabilities.join(", ") || "—"}</td>
                     <td className={`${TD} font-mono text-xs`}>{t.realms.join(", ")}</td>
@@ -170,13 +174,10 @@ function CreateToken({ onCreated }: { onCreated: (name: string, value: string) =
   );
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const found: Record<string, string> = {};
-    if (!name.trim()) found.name = "Enter a name.";
-    if (ttl.trim() && !/^\d{1,10}[smhdw]?$/.test(ttl.trim())) found.ttl = 'Use a TTL such as "90d", "12h" or "30m", or leave it empty for no expiry.';
-    if (capabilities.length === 0) found.capabilities = "Choose at least one capability.";
-    if (realmChoice.length === 0) found.realms = "Choose at least one realm.";
+    const input = { name, ...(ttl.trim() ? { ttl: ttl.trim() } : {}), capabilities, realms: realmChoice };
+    const found = formIssues(ZCreateToken, input);
     setIssues(found);
-    if (Object.keys(found).length === 0) create.mutate({ name, ttl: ttl.trim(), capabilities, realms: realmChoice });
+    if (Object.keys(found).length === 0) create.mutate(input);
   };
   const toggleRealm = (r: string, on: boolean) => setRealmChoice((list) => (on ? [...list, r] : list.filter((x) => x !== r)));
   return (

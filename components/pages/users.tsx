@@ -3,13 +3,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { BindRoleForm } from "../bind-role-form";
 import { ConfirmDialog } from "../confirm";
-import { errorMessage, fieldIssues, showFormError } from "../errors";
+import { MIN_PASSWORD, ZCreateUser } from "@/server/users/schemas";
+import { errorMessage, fieldIssues, formIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
 
-const USER_NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
-const MIN_PASSWORD = 12;
 
 type Panel = { kind: "password" | "bind"; name: string } | null;
 
@@ -99,7 +98,7 @@ export function UsersPage() {
 }
 
 function passwordIssue(password: string): string | undefined {
-  return password.length < MIN_PASSWORD ? `Use at least ${MIN_PASSWORD} characters.` : undefined;
+  return formIssues(ZCreateUser.pick({ password: true }), { password }).password;
 }
 
 function CreateUser() {
@@ -122,10 +121,7 @@ function CreateUser() {
   );
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const found: Record<string, string> = {};
-    if (!USER_NAME.test(name)) found.name = "Use 1 to 64 letters, digits, '.', '_', '@' or '-'.";
-    const weak = passwordIssue(password);
-    if (weak) found.password = weak;
+    const found = formIssues(ZCreateUser, { name, password });
     setIssues(found);
     if (Object.keys(found).length === 0) create.mutate({ name, password });
   };

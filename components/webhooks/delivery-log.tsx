@@ -6,7 +6,7 @@
  */
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import type { LogEntry } from "@/server/webhooks/views";
 import { errorMessage } from "../errors";
 import { useToast } from "../toast";
@@ -30,10 +30,12 @@ export function DeliveryLog({ endpoints }: { endpoints: { id: string; url: strin
   const filter = { ...(endpointId ? { endpointId } : {}), ...(state ? { state } : {}) };
   const first = useQuery(trpc.webhooks.log.queryOptions(filter, { staleTime: 0 }));
   const [entries, setEntries] = useState<Entry[]>([]);
-
-  useEffect(() => {
+  // A new first page replaces the rows (React's "adjust state when a prop changes", during render).
+  const [firstPage, setFirstPage] = useState(first.data);
+  if (first.data !== firstPage) {
+    setFirstPage(first.data);
     if (first.data) setEntries(first.data);
-  }, [first.data]);
+  }
 
   const live = useSubscription(
     trpc.webhooks.live.subscriptionOptions(filter, {

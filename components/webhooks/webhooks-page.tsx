@@ -4,7 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "../confirm";
 import { CopyButton } from "../copy-button";
-import { errorMessage, fieldIssues } from "../errors";
+import { ZCreateWebhook } from "@/server/webhooks/schemas";
+import { errorMessage, fieldIssues, formIssues } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
@@ -162,10 +163,8 @@ function EndpointForm({ editing, onDone }: { editing: Endpoint | null; onDone: (
   );
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const found: Record<string, string> = {};
-    if (!url.trim()) found.url = "Enter the URL that receives the events.";
     const list = splitEvents(events);
-    if (list.length === 0) found.events = 'Subscribe to at least one event, e.g. "secret.*".';
+    const found = formIssues(ZCreateWebhook.pick({ url: true, events: true }), { url: url.trim(), events: list });
     setIssues(found);
     if (Object.keys(found).length > 0) return;
     if (editing) update.mutate({ id: editing.id, url: url.trim(), events: list, description });

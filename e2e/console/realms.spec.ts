@@ -5,7 +5,7 @@ test("create a realm, refuse a bad name inline, delete it after confirming", asy
   await page.goto("/realms");
   await page.getByLabel("Realm name").fill("Bad Name!");
   await page.getByRole("button", { name: "Create realm" }).click();
-  await expect(page.getByText(/Use lowercase letters, digits and '-'/)).toBeVisible();
+  await expect(page.getByText(/a lowercase slug: a-z, 0-9 and '-'/)).toBeVisible();
 
   const name = unique("realm");
   await createRealm(page, name);

@@ -15,7 +15,7 @@ test("the matrix shows what each role grants; create a role with capability chec
   const create = page.getByRole("region", { name: "Create a role" });
   await create.getByLabel("Role name").fill(role);
   await create.getByRole("button", { name: "Create role" }).click();
-  await expect(create.getByText("Choose at least one capability.")).toBeVisible();
+  await expect(create.getByText("choose at least one capability")).toBeVisible();
   await create.getByLabel("secrets:read", { exact: true }).check();
   await create.getByLabel("secrets:write", { exact: true }).check();
   await create.getByRole("button", { name: "Create role" }).click();

@@ -22,11 +22,11 @@ type CreateTokenRequest struct {
 	Description *string `json:"description,omitempty"`
 	// "90d", "12h", "30m", "45s" or seconds
 	TTL any `json:"ttl,omitempty"`
-	// Default: the issuer's capabilities; never more than the issuer holds
+	// Default: none; never more than the issuer holds in the realms asked for
 	Capabilities []Capability `json:"capabilities,omitempty"`
 	// Default: ["*"]
-	Realms  []string `json:"realms,omitempty"`
-	IsAdmin *bool    `json:"is_admin,omitempty"`
+	Realms  []any `json:"realms,omitempty"`
+	IsAdmin *bool `json:"is_admin,omitempty"`
 	// Requests per second; null = the server default
 	RateLimit *int64 `json:"rate_limit,omitempty"`
 }
@@ -228,7 +228,7 @@ type Binding struct {
 type CreateBindingRequest struct {
 	Subject string `json:"subject"`
 	Role    string `json:"role"`
-	Realm   string `json:"realm"`
+	Realm   any    `json:"realm"`
 }
 
 // SecretList is the schema of that name in openapi.json.
@@ -259,6 +259,7 @@ type Secret struct {
 
 // PutSecretRequest is the schema of that name in openapi.json.
 type PutSecretRequest struct {
+	// At most 524288 bytes (UTF-8); may be empty
 	Value string `json:"value"`
 	// Check-and-set: the version you expect to be current; 0 = the key must not exist
 	CAS *int64 `json:"cas,omitempty"`

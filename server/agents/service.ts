@@ -7,7 +7,7 @@ import { auditSuccess, type AuditWriter } from "../audit/writer";
 import { constantTimeEqual, displayPrefix, generateToken, hashToken, hasValidChecksum } from "../crypto/token-format";
 import { errors } from "../errors";
 import { newId } from "../ids";
-import type { AccessGuard } from "../rbac/access";
+import type { AccessGuard } from "../access/guard";
 import type { Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
 import { agentOps, type AgentList, type AgentListQuery, type AgentView, type AgentWithCredential, type CreateAgentInput, type UpdateAgentInput } from "./schemas";

@@ -1,5 +1,19 @@
-/** Wire shapes of audit records and chain reports, shared by the REST routes and the console's tRPC router. */
+/** The audit contract: search filters, record and chain-report shapes, and the operations table. */
 import { z } from "zod";
+import type { Operation } from "../rbac/capabilities";
+
+/** "" means "no filter" (what an empty form field or `?realm=` sends). */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+const ZTime = z.iso.datetime({ offset: true, message: "not an ISO 8601 date and time" }).transform((s) => new Date(s));
+
+/** Audit outcomes, and the decision lanes' words for them (allow = success, deny = denied). */
+export const AUDIT_OUTCOMES = ["success", "denied", "failure", "allow", "deny", "review"] as const;
+const OUTCOME_OF_LANE: Record<string, string> = { allow: "success", deny: "denied" };
 
 /** Prisma's Int, and so `seq`, is 32-bit on both stores: a larger cursor must be refused, not sent. */
 const MAX_SEQ = 2_147_483_647;
@@ -10,6 +24,31 @@ export const ZAuditCursor = z
   .regex(/^[1-9][0-9]{0,9}$/, "not a cursor this API returned")
   .transform(Number)
   .pipe(z.number().max(MAX_SEQ, "not a cursor this API returned"));
+
+export const ZAuditQuery = z.strictObject({
+  realm: optionalText(63),
+  actor: optionalText(200),
+  action: optionalText(100).describe('An action, or a prefix ending in "*" ("secret.*")'),
+  outcome: z
+    .enum(AUDIT_OUTCOMES)
+    .optional()
+    .transform((v) => (v ? (OUTCOME_OF_LANE[v] ?? v) : undefined))
+    .describe("success, denied or failure; the decision lanes' allow, deny and review are accepted too"),
+  request_id: optionalText(128),
+  from: ZTime.optional(),
+  to: ZTime.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: ZAuditCursor.optional(),
+});
+
+export type AuditQuery = z.output<typeof ZAuditQuery>;
+
+export const auditOps = {
+  search: { capability: "audit:read", action: "audit.search" },
+  verify: { capability: "audit:read", action: "audit.verify" },
+} as const satisfies Record<string, Operation>;
+
+
 
 export const ZAuditRecord = z
   .object({
@@ -54,11 +93,18 @@ export const ZAuditRecord = z
     ],
   });
 
+export const ZAuditPage = z
+  .object({ items: z.array(ZAuditRecord), next_cursor: z.string().nullable().describe("Pass as cursor for the next page; null on the last") })
+  .meta({ id: "AuditPage" });
+
 export const ZAuditVerification = z
-      .object({
-        valid: z.boolean(),
-        checked: z.number().int().describe("Records checked"),
-        first_broken: z.object({ seq: z.number().int(), id: z.string(), reason: z.string() }).nullable().describe("The first record whose hash does not match; null when the chain is intact"),
-        head_hash: z.string(),
-      })
-      .meta({ id: "AuditVerification", examples: [{ valid: true, checked: 1024, first_broken: null, head_hash: "4ab1…" }] });
+  .object({
+    valid: z.boolean(),
+    checked: z.number().int().describe("Records checked"),
+    first_broken: z.object({ seq: z.number().int(), id: z.string(), reason: z.string() }).nullable().describe("The first record whose hash does not match; null when the chain is intact"),
+    head_hash: z.string(),
+  })
+  .meta({ id: "AuditVerification", examples: [{ valid: true, checked: 1024, first_broken: null, head_hash: "4ab1…" }] });
+
+export type AuditRecordView = z.output<typeof ZAuditRecord>;
+export type ChainReport = z.output<typeof ZAuditVerification>;

@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { AppError } from "../errors";
 import { newId } from "../ids";
 import type { Store } from "../store/client";
-import { linkRecords, type ChainFields } from "./chain";
+import { linkRecords, type ChainFields } from "../store/audit-chain";
 
 export type AuditOutcome = "success" | "denied" | "failure";
 

@@ -138,6 +138,10 @@ const ENV_ALIASES: Record<string, string> = {
   ARCAN_FORCE_BOOTSTRAP: "ARCAN_AUTH_FORCE_BOOTSTRAP",
 };
 
+function aliasOf(name: string): string | undefined {
+  return Object.entries(ENV_ALIASES).find(([, target]) => target === name)?.[0];
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): ArcanConfig {
   const explicit = env.ARCAN_CONFIG;
   const file = explicit ? path.resolve(cwd, explicit) : path.join(cwd, "arcan.toml");
@@ -150,42 +154,47 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       throw new ConfigError(`config: ${file} is not valid TOML: ${(err as Error).message.split("\n")[0]}`);
     }
   }
+  // Every problem is collected, so one start reports all of them.
+  const problems: string[] = [];
   for (const name of Object.keys(fromFile)) {
     const isSection = name in sections && name !== "";
-    if (!isSection && !(name in sections[""].shape)) throw new ConfigError(`config: unknown key "${name}" in ${file}`);
+    if (!isSection && !(name in sections[""].shape)) problems.push(`unknown key "${name}" in ${file}`);
     const value = fromFile[name];
-    if (isSection && (typeof value !== "object" || value === null || Array.isArray(value))) {
-      throw new ConfigError(`config: "${name}" in ${file} must be a [${name}] section`);
-    }
+    if (isSection && (typeof value !== "object" || value === null || Array.isArray(value))) problems.push(`"${name}" in ${file} must be a [${name}] section`);
   }
 
   const merged: Record<string, unknown> = {};
   for (const [section, schema] of Object.entries(sections) as [SectionName, z.ZodObject][]) {
     const raw: Record<string, unknown> = {};
-    const fileSection = section === "" ? fromFile : ((fromFile[section] ?? {}) as Record<string, unknown>);
+    const given = section === "" ? fromFile : fromFile[section];
+    const fileSection = typeof given === "object" && given !== null && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
     for (const [key, value] of Object.entries(fileSection)) {
       if (section === "" && key in sections) continue;
-      if (!(key in schema.shape)) throw new ConfigError(`config: unknown key "${key}" in [${section}] of ${file}`);
+      if (!(key in schema.shape)) {
+        if (section !== "") problems.push(`unknown key "${key}" in [${section}] of ${file}`);
+        continue;
+      }
       raw[key] = value;
     }
     for (const key of Object.keys(schema.shape)) {
-      const name = envName(section, key);
-      const alias = Object.entries(ENV_ALIASES).find(([, target]) => target === name)?.[0];
-      const value = env[name] ?? (alias ? env[alias] : undefined);
+      const value = env[envName(section, key)] ?? env[aliasOf(envName(section, key)) ?? ""];
       if (value !== undefined && value !== "") raw[key] = value;
     }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const key = String(issue.path[0] ?? "");
-      const where = section ? `[${section}] ${key}` : key;
-      const name = envName(section, key);
-      const alias = Object.entries(ENV_ALIASES).find(([, target]) => target === name)?.[0];
-      throw new ConfigError(`config: ${where} (${alias ? `${alias} or ${name}` : name}): ${issue.message}`);
+      for (const issue of parsed.error.issues) {
+        const key = String(issue.path[0] ?? "");
+        const where = section ? `[${section}] ${key}` : key;
+        const name = envName(section, key);
+        const alias = aliasOf(name);
+        problems.push(`${where} (${alias ? `${alias} or ${name}` : name}): ${issue.message}`);
+      }
+      continue;
     }
     if (section === "") Object.assign(merged, parsed.data);
     else merged[section] = parsed.data;
   }
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => `config: ${p}`).join("\n"));
   merged.data_dir = path.resolve(cwd, merged.data_dir as string);
   merged.configFile = existsSync(file) ? file : null;
   return merged as ArcanConfig;

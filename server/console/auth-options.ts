@@ -8,7 +8,7 @@ import type { AuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { newRequestId } from "../ids";
 import type { Services } from "../services";
-import { USER_NAME } from "../users/names";
+import { USER_NAME } from "../users/schemas";
 import { consoleServices } from "./runtime";
 import { CLIENT_IP_HEADER } from "./security-headers";
 import { isSessionClaim, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, type SessionClaim } from "./session";
@@ -94,7 +94,7 @@ function throttle(services: Services, ip: string | null): void {
 async function signInWithToken(services: Services, raw: string, ip: string | null): Promise<ArcanUser> {
   throttle(services, ip);
   const value = raw.trim();
-  const auth = await services.tokens.authenticate(value);
+  const auth = await services.tokenAuth.authenticate(value);
   if (!auth.ok) {
     await record(services, ip, "anonymous", "failure", `token ${auth.reason}`);
     throw new Error(TOKEN_FAILURES[auth.reason]);

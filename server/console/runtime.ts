@@ -1,6 +1,6 @@
 /**
  * The running process's services, for code that Next bundles (route handlers, server
- * components). Same global as `getServices()` in server/services.ts, reached with a
+ * components): the global that `publishServices()` in server/services.ts sets, reached with a
  * type-only import: importing that module would pull the whole service graph (Prisma
  * clients, drivers) into every route bundle, and those copies would never be used.
  *

@@ -2,10 +2,11 @@
  * Wraps Next's request handler: every console response carries CSP (with a per-request
  * script nonce that Next reads back from the request's CSP header), HSTS, nosniff,
  * frame-ancestors 'none' and a Referrer-Policy. It also pins the headers that later code
- * trusts: the client address, and no client-chosen forwarding host.
+ * trusts: the client address, the request id, and no client-chosen forwarding host.
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { requestIdOf } from "../request/steps";
 
 export const CLIENT_IP_HEADER = "x-arcan-client-ip";
 export const NONCE_HEADER = "x-arcan-nonce";
@@ -49,6 +50,10 @@ export function withConsoleSecurity(handler: Handler, opts: { dev: boolean }): H
     req.headers[NONCE_HEADER] = nonce;
     req.headers[PATH_HEADER] = (req.url ?? "/").split("?")[0];
     req.headers["content-security-policy"] = csp;
+    // The request id the console's tRPC context uses, and the one the client sees (theirs when they sent one).
+    const requestId = requestIdOf(req.headers["x-request-id"]);
+    req.headers["x-request-id"] = requestId;
+    res.setHeader("X-Request-Id", requestId);
     res.setHeader("Content-Security-Policy", csp);
     for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) res.setHeader(name, value);
     return handler(req, res);

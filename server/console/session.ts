@@ -32,7 +32,7 @@ export function isSessionClaim(value: unknown): value is SessionClaim {
 export async function identityFromClaim(services: Services, claim: SessionClaim): Promise<ConsoleIdentity | null> {
   let principal: Principal | null;
   if (claim.kind === "token") {
-    const auth = await services.tokens.authenticate(claim.cred);
+    const auth = await services.tokenAuth.authenticate(claim.cred);
     principal = auth.ok ? auth.principal : null;
   } else {
     principal = await services.users.sessionPrincipal(claim.name);

@@ -1,32 +1,10 @@
 /**
  * Read side of the decision counts (DecisionMinute rows) for the console overview:
  * allow/review/deny per time bucket, the most denied capabilities and subjects, and the
- * headline counts. The caller has already been checked for `audit:read` in every realm.
+ * headline counts. DecisionService checks the caller first.
  */
 import type { Db } from "../store/client";
-
-export const RANGES = {
-  "1h": { spanMs: 3_600_000, bucketMs: 60_000 },
-  "24h": { spanMs: 86_400_000, bucketMs: 1_800_000 },
-  "7d": { spanMs: 604_800_000, bucketMs: 21_600_000 },
-} as const;
-
-export type Range = keyof typeof RANGES;
-
-export interface LanePoint {
-  t: string;
-  allow: number;
-  review: number;
-  deny: number;
-}
-
-export interface Overview {
-  range: Range;
-  counts: { realms: number; secrets: number; active_tokens: number; denies_today: number };
-  series: LanePoint[];
-  top_denied_capabilities: { name: string; count: number }[];
-  top_denied_subjects: { name: string; count: number }[];
-}
+import { RANGES, type LanePoint, type Overview, type Range } from "./schemas";
 
 const LANES = ["allow", "review", "deny"] as const;
 

@@ -10,7 +10,7 @@ import type { Outbox } from "../events/outbox";
 import { newId } from "../ids";
 import type { PolicyDirectory } from "../policies/directory";
 import { compositeId, REVIEW_POLICY_PREFIX, type CompositePrincipal, type EvaluationRequest, type Lane, type Outcome, type PolicyEngine } from "../policies/engine";
-import type { AccessGuard } from "../rbac/access";
+import type { AccessGuard } from "../access/guard";
 import type { Actor } from "../rbac/principal";
 import type { ReviewService } from "../reviews/service";
 import type { StsTokenVerifier } from "../sts/verifier";

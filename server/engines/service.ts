@@ -10,7 +10,7 @@ import type { Outbox } from "../events/outbox";
 import { newId } from "../ids";
 import type { LeaseRevoker } from "../leases/revoker";
 import { leaseStore } from "../leases/store";
-import type { AccessGuard } from "../rbac/access";
+import type { AccessGuard } from "../access/guard";
 import type { Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
 import type { ResolvedRealm } from "../store/realm-scoped";

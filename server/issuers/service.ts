@@ -1,7 +1,7 @@
 /** Trusted issuers: CRUD (capability admin), audited; changes reach token verification at once. */
 import { auditSuccess, type AuditWriter } from "../audit/writer";
 import { errors } from "../errors";
-import type { AccessGuard } from "../rbac/access";
+import type { AccessGuard } from "../access/guard";
 import type { Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
 import { urlProblem } from "../webhooks/http-client";

@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import type { Outbox } from "../events/outbox";
 import { newRequestId } from "../ids";
 import type { Metrics } from "../observability/metrics";
-import type { RealmDirectory } from "../realms/directory";
+import type { RealmDirectory } from "../access/realm-directory";
 import type { Db, Store } from "../store/client";
 import type { ResolvedRealm } from "../store/realm-scoped";
 import type { LeaseRevoker, RevokeItem, RevokeSource } from "./revoker";

@@ -18,9 +18,9 @@ import { PostgresDriver } from "../engines/postgres/driver";
 import { EngineRuntime } from "../engines/runtime";
 import { Outbox } from "../events/outbox";
 import { createMetrics } from "../observability/metrics";
-import { AccessGuard } from "../rbac/access";
+import { AccessGuard } from "../access/guard";
 import { SYSTEM_PRINCIPAL, type Actor } from "../rbac/principal";
-import { RealmDirectory } from "../realms/directory";
+import { RealmDirectory } from "../access/realm-directory";
 import { openStore, type Store } from "../store/client";
 import type { ResolvedRealm } from "../store/realm-scoped";
 import { LeaseReaper } from "./reaper";
@@ -70,7 +70,7 @@ describe("failed revocations", () => {
     kms.load();
     keyring = new Keyring(store.db, kms);
     await store.db.realm.create({ data: { id: "rlm_00000000000000000000000000000001", name: "failing" } });
-    realm = (await new RealmDirectory(store.db).byName("failing"))!;
+    realm = (await new RealmDirectory({ db: store.db }).byName("failing"))!;
     const engineTypes = new EngineTypes();
     engineTypes.register(new PostgresDriver(connections));
     runtime = new EngineRuntime({ db: store.db, keyring, engineTypes });
@@ -119,7 +119,7 @@ describe("failed revocations", () => {
 
   it("the reaper leaves revoke_failed leases alone and reports them in arcan_leases_revoke_failed", async () => {
     const metrics = createMetrics();
-    const reaper = new LeaseReaper({ db: store.db, provider: "sqlite", databaseUrl: null, revoker, outbox, realms: new RealmDirectory(store.db), metrics, logger }, { pollMs: 50 });
+    const reaper = new LeaseReaper({ db: store.db, provider: "sqlite", databaseUrl: null, revoker, outbox, realms: new RealmDirectory({ db: store.db }), metrics, logger }, { pollMs: 50 });
     reaper.start();
     await new Promise((r) => setTimeout(r, 300));
     await reaper.stop();
@@ -129,7 +129,7 @@ describe("failed revocations", () => {
   });
 
   it("an operator can retry (still failing) and then forget a revoke_failed lease", async () => {
-    const access = new AccessGuard(new RealmDirectory(store.db), new DecisionRecorder(store.db, createMetrics(), logger), audit);
+    const access = new AccessGuard({ directory: new RealmDirectory({ db: store.db }), decisions: new DecisionRecorder(store.db, createMetrics(), logger), audit });
     const service = new LeaseService({ db: store.db, access, audit, outbox, keyring, runtime, revoker, limits: { maxPerRealm: 10, expiringNotice: 300 } });
     const id = "lea_00000000000000000000000000000001";
     await assert.rejects(service.revoke(actor, "failing", id), (err: Error & { code?: string }) => err.code === "lease_revoke_failed" && /operator/.test(err.message));

@@ -11,7 +11,7 @@ import { engineStore } from "../engines/store";
 import { AppError, errors } from "../errors";
 import type { Outbox } from "../events/outbox";
 import { newId } from "../ids";
-import type { AccessGuard } from "../rbac/access";
+import type { AccessGuard } from "../access/guard";
 import type { Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
 import type { ResolvedRealm } from "../store/realm-scoped";

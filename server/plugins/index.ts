@@ -5,7 +5,7 @@ import type { AuditWriter } from "../audit/writer";
 import type { ArcanConfig } from "../config/config";
 import type { EngineTypes } from "../engines/driver";
 import type { Outbox } from "../events/outbox";
-import type { AccessGuard } from "../rbac/access";
+import type { AccessGuard } from "../access/guard";
 import type { Db } from "../store/client";
 import { countMountsOfType } from "../engines/store";
 import { ConnectionManager } from "./connections";

@@ -8,7 +8,7 @@ import { auditSuccess, type AuditWriter } from "../audit/writer";
 import { AppError, errors } from "../errors";
 import type { Outbox } from "../events/outbox";
 import type { EngineTypes } from "../engines/driver";
-import type { AccessGuard } from "../rbac/access";
+import type { AccessGuard } from "../access/guard";
 import type { Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
 import type { LoadedPlugin } from "./loaded";

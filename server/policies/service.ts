@@ -8,7 +8,7 @@ import { evaluationRequestOf, type DecisionLog } from "../decisions/log";
 import { AppError, errors } from "../errors";
 import type { Outbox } from "../events/outbox";
 import { newId } from "../ids";
-import type { AccessGuard } from "../rbac/access";
+import type { AccessGuard } from "../access/guard";
 import type { Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
 import { PUBLISHED_CEDAR_SCHEMA } from "./cedar-schema";

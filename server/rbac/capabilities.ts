@@ -52,3 +52,12 @@ export const BUILTIN_ROLES: { name: string; description: string; capabilities: C
   { name: "auditor", description: "Searches the audit log and verifies its chain.", capabilities: ["realms:read", "audit:read", "roles:read", "tokens:read"] },
   { name: "token-manager", description: "Creates, lists and revokes tokens within its own rights.", capabilities: ["tokens:create", "tokens:read", "tokens:revoke"] },
 ];
+
+/** One row of a domain's operations table (`server/<domain>/schemas.ts`): what it needs, what the audit log calls it. */
+export interface Operation {
+  readonly capability: Capability;
+  readonly action: string;
+}
+
+/** The capability enum as one named schema in the OpenAPI document (tokens and roles use it). */
+export const ZCapabilityName = ZCapability.meta({ id: "Capability", description: "A permission a token or role grants" });

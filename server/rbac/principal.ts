@@ -42,6 +42,31 @@ export function holds(principal: Principal, capability: Capability, realm: strin
   return false;
 }
 
+/** A grant the issuer does not hold itself: which capability, in which realm ("*": every realm). */
+export interface GrantGap {
+  capability: Capability;
+  realm: string;
+}
+
+/**
+ * The one "never more than the issuer holds" rule (token create, rotate, update, revoke,
+ * delete; role and binding changes): the first capability of `grants` that `issuer` does
+ * not hold where the grant applies, or null when the issuer covers them all.
+ */
+export function firstGap(issuer: Principal, grants: readonly Grant[]): GrantGap | null {
+  for (const grant of grants) {
+    for (const capability of grant.capabilities) {
+      if (!holds(issuer, capability, grant.realm === ALL_REALMS ? null : grant.realm)) return { capability, realm: grant.realm };
+    }
+  }
+  return null;
+}
+
+/** Whether `issuer` holds everything `grants` give (and is an admin, when the target is one). */
+export function covers(issuer: Principal, grants: readonly Grant[], targetIsAdmin = false): boolean {
+  return (!targetIsAdmin || issuer.isAdmin) && firstGap(issuer, grants) === null;
+}
+
 /** A realm is visible to a principal that holds any capability in it. */
 export function canSee(principal: Principal, realm: string): boolean {
   if (principal.isAdmin) return true;

@@ -1,34 +1,18 @@
 /** Roles (named capability sets) and bindings (subject → role in a realm or in all). */
+import type { AccessGuard } from "../access/guard";
+import type { PrincipalCache } from "../access/principal-cache";
 import { auditSuccess, type AuditWriter } from "../audit/writer";
 import { errors } from "../errors";
 import type { Outbox } from "../events/outbox";
 import { newId } from "../ids";
 import type { Db } from "../store/client";
-import type { TokenCache } from "../tokens/cache";
-import type { AccessGuard } from "./access";
+import { realmStore } from "../store/realm-scoped";
 import { BUILTIN_ROLES, type Capability } from "./capabilities";
 import { parseCapabilities } from "./grants";
-import { ALL_REALMS, holds, type Actor } from "./principal";
+import { ALL_REALMS, firstGap, holds, type Actor } from "./principal";
+import { bindingOps, roleOps, type BindingView, type CreateBindingInput, type CreateRoleInput, type RoleView, type UpdateRoleInput } from "./schemas";
 
-export const ROLE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-export const SUBJECT = /^(user:[A-Za-z0-9_.@-]{1,64}|token:tok_[0-9a-f]{32})$/;
-
-export interface RoleView {
-  name: string;
-  description: string;
-  capabilities: Capability[];
-  builtin: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface BindingView {
-  id: string;
-  subject: string;
-  role: string;
-  realm: string;
-  created_at: string;
-}
+export type { BindingView, RoleView } from "./schemas";
 
 type RoleRow = NonNullable<Awaited<ReturnType<Db["role"]["findUnique"]>>>;
 
@@ -43,19 +27,22 @@ function roleView(r: RoleRow): RoleView {
   };
 }
 
+export interface RoleServiceDeps {
+  db: Db;
+  access: Pick<AccessGuard, "require" | "requireSomewhere" | "requireIn">;
+  audit: Pick<AuditWriter, "append">;
+  /** Cached principals carry role grants: any role or binding change drops them. */
+  cache: Pick<PrincipalCache, "clear">;
+  outbox: Pick<Outbox, "transaction">;
+}
+
 export class RoleService {
-  constructor(
-    private readonly db: Db,
-    private readonly access: AccessGuard,
-    private readonly audit: AuditWriter,
-    private readonly tokenCache: TokenCache,
-    private readonly outbox: Outbox,
-  ) {}
+  constructor(private readonly deps: RoleServiceDeps) {}
 
   /** Adds the built-in roles a fresh store starts with (idempotent). */
   async ensureBuiltins(): Promise<void> {
     for (const role of BUILTIN_ROLES) {
-      await this.db.role.upsert({
+      await this.deps.db.role.upsert({
         where: { name: role.name },
         create: { id: newId("rol"), name: role.name, description: role.description, capabilities: JSON.stringify(role.capabilities), builtin: true },
         update: { description: role.description, capabilities: JSON.stringify(role.capabilities), builtin: true },
@@ -64,40 +51,41 @@ export class RoleService {
   }
 
   async list(actor: Actor): Promise<RoleView[]> {
-    await this.requireRead(actor, "role.list");
-    const rows = await this.db.role.findMany({ orderBy: { name: "asc" } });
-    await auditSuccess(this.audit, actor, "role.list");
+    await this.deps.access.requireSomewhere(actor, roleOps.list.capability, roleOps.list.action);
+    const rows = await this.deps.db.role.findMany({ orderBy: { name: "asc" } });
+    await auditSuccess(this.deps.audit, actor, roleOps.list.action);
     return rows.map(roleView);
   }
 
   async get(actor: Actor, name: string): Promise<RoleView> {
-    await this.requireRead(actor, "role.read");
-    const row = await this.db.role.findUnique({ where: { name } });
+    await this.deps.access.requireSomewhere(actor, roleOps.get.capability, roleOps.get.action);
+    const row = await this.deps.db.role.findUnique({ where: { name } });
     if (!row) throw errors.notFound(`Role "${name}"`, "role_not_found");
-    await auditSuccess(this.audit, actor, "role.read", { resource: `role:${name}` });
+    await auditSuccess(this.deps.audit, actor, roleOps.get.action, { resource: `role:${name}` });
     return roleView(row);
   }
 
-  async create(actor: Actor, input: { name: string; description?: string; capabilities: Capability[] }): Promise<RoleView> {
-    await this.access.require(actor, "roles:write", "role.create");
-    this.requireHoldsAll(actor, input.capabilities, ALL_REALMS);
-    if (await this.db.role.findUnique({ where: { name: input.name } })) throw errors.conflict(`A role named "${input.name}" already exists.`, "role_exists");
-    const row = await this.outbox.transaction(actor, async (tx, emit) => {
+  async create(actor: Actor, input: CreateRoleInput): Promise<RoleView> {
+    const { db, access, outbox, audit } = this.deps;
+    await access.require(actor, roleOps.create.capability, roleOps.create.action);
+    requireHoldsAll(actor, input.capabilities, ALL_REALMS);
+    if (await db.role.findUnique({ where: { name: input.name } })) throw errors.conflict(`A role named "${input.name}" already exists.`, "role_exists");
+    const row = await outbox.transaction(actor, async (tx, emit) => {
       const created = await tx.role.create({
         data: { id: newId("rol"), name: input.name, description: input.description ?? "", capabilities: JSON.stringify([...new Set(input.capabilities)]) },
       });
       emit("policy.role_created", { data: { role: created.name, capabilities: parseCapabilities(created.capabilities) } });
       return created;
     });
-    await auditSuccess(this.audit, actor, "role.create", { resource: `role:${row.name}`, details: { capabilities: input.capabilities } });
+    await auditSuccess(audit, actor, roleOps.create.action, { resource: `role:${row.name}`, details: { capabilities: input.capabilities } });
     return roleView(row);
   }
 
-  async update(actor: Actor, name: string, patch: { description?: string; capabilities?: Capability[] }): Promise<RoleView> {
-    await this.access.require(actor, "roles:write", "role.update");
+  async update(actor: Actor, name: string, patch: UpdateRoleInput): Promise<RoleView> {
+    await this.deps.access.require(actor, roleOps.update.capability, roleOps.update.action);
     const existing = await this.mutableRole(name);
-    if (patch.capabilities) this.requireHoldsAll(actor, patch.capabilities, ALL_REALMS);
-    const row = await this.outbox.transaction(actor, async (tx, emit) => {
+    if (patch.capabilities) requireHoldsAll(actor, patch.capabilities, ALL_REALMS);
+    const row = await this.deps.outbox.transaction(actor, async (tx, emit) => {
       const updated = await tx.role.update({
         where: { id: existing.id },
         data: {
@@ -108,83 +96,77 @@ export class RoleService {
       emit("policy.role_updated", { data: { role: name, capabilities: parseCapabilities(updated.capabilities), fields: Object.keys(patch) } });
       return updated;
     });
-    this.tokenCache.clear();
-    await auditSuccess(this.audit, actor, "role.update", { resource: `role:${name}`, details: { fields: Object.keys(patch) } });
+    this.deps.cache.clear();
+    await auditSuccess(this.deps.audit, actor, roleOps.update.action, { resource: `role:${name}`, details: { fields: Object.keys(patch) } });
     return roleView(row);
   }
 
   async delete(actor: Actor, name: string): Promise<void> {
-    await this.access.require(actor, "roles:write", "role.delete");
+    await this.deps.access.require(actor, roleOps.delete.capability, roleOps.delete.action);
     const existing = await this.mutableRole(name);
-    await this.outbox.transaction(actor, async (tx, emit) => {
+    await this.deps.outbox.transaction(actor, async (tx, emit) => {
       await tx.role.delete({ where: { id: existing.id } });
       emit("policy.role_deleted", { data: { role: name } });
     });
-    this.tokenCache.clear();
-    await auditSuccess(this.audit, actor, "role.delete", { resource: `role:${name}` });
+    this.deps.cache.clear();
+    await auditSuccess(this.deps.audit, actor, roleOps.delete.action, { resource: `role:${name}` });
   }
 
-  async listBindings(actor: Actor): Promise<BindingView[]> {
-    await this.requireRead(actor, "binding.list");
-    const rows = await this.db.binding.findMany({ include: { role: true, realm: true }, orderBy: { createdAt: "asc" } });
-    const visible = rows.filter((b) => holds(actor.principal, "roles:read", b.realm?.name ?? null));
-    await auditSuccess(this.audit, actor, "binding.list", { details: { count: visible.length } });
+  /**
+   * Every binding the caller may read. This read spans realms, so it is not realm-scoped:
+   * each row is kept only when the caller holds roles:read in that row's realm.
+   */
+  async listBindings(actor: Actor, filter: { subject?: string } = {}): Promise<BindingView[]> {
+    await this.deps.access.requireSomewhere(actor, bindingOps.list.capability, bindingOps.list.action);
+    const rows = await this.deps.db.binding.findMany({ where: filter.subject ? { subject: filter.subject } : {}, include: { role: true, realm: true }, orderBy: { createdAt: "asc" } });
+    const visible = rows.filter((b) => holds(actor.principal, bindingOps.list.capability, b.realm?.name ?? null));
+    await auditSuccess(this.deps.audit, actor, bindingOps.list.action, { details: { count: visible.length } });
     return visible.map((b) => ({ id: b.id, subject: b.subject, role: b.role.name, realm: b.realm?.name ?? ALL_REALMS, created_at: b.createdAt.toISOString() }));
   }
 
   /** Binds a role; the caller must hold roles:write there and every capability the role grants. */
-  async bind(actor: Actor, input: { subject: string; role: string; realm: string }): Promise<BindingView> {
-    const realm = input.realm === ALL_REALMS ? null : await this.access.requireRealm(actor, "roles:write", input.realm, "binding.create");
-    if (!realm) await this.access.require(actor, "roles:write", "binding.create");
-    const role = await this.db.role.findUnique({ where: { name: input.role } });
+  async bind(actor: Actor, input: CreateBindingInput): Promise<BindingView> {
+    const { db, access, outbox, audit } = this.deps;
+    const [realm] = await access.requireIn(actor, bindingOps.create.capability, [input.realm], bindingOps.create.action);
+    const role = await db.role.findUnique({ where: { name: input.role } });
     if (!role) throw errors.invalid(`Role "${input.role}" does not exist.`, [{ field: "role", message: "unknown role" }]);
-    this.requireHoldsAll(actor, parseCapabilities(role.capabilities), input.realm);
+    requireHoldsAll(actor, parseCapabilities(role.capabilities), input.realm);
     await this.requireSubjectExists(input.subject);
-    const duplicate = await this.db.binding.findFirst({ where: { subject: input.subject, roleId: role.id, realmId: realm?.id ?? null } });
-    if (duplicate) throw errors.conflict("That binding already exists.", "binding_exists");
-    const row = await this.outbox.transaction(actor, async (tx, emit) => {
-      const created = await tx.binding.create({ data: { id: newId("bnd"), subject: input.subject, roleId: role.id, realmId: realm?.id ?? null } });
-      emit("policy.binding_created", {
-        realm: realm?.name ?? null,
-        data: { binding_id: created.id, subject: input.subject, role: input.role, realm: input.realm },
-      });
+    const id = newId("bnd");
+    const row = await outbox.transaction(actor, async (tx, emit) => {
+      // A binding in one realm goes through that realm's store; one in every realm belongs to none.
+      const scoped = realm ? realmStore(tx, realm).bindings : null;
+      const duplicate = scoped ? await scoped.findSame(input.subject, role.id) : await tx.binding.findFirst({ where: { subject: input.subject, roleId: role.id, realmId: null } });
+      if (duplicate) throw errors.conflict("That binding already exists.", "binding_exists");
+      const created = scoped ? await scoped.create({ id, subject: input.subject, roleId: role.id }) : await tx.binding.create({ data: { id, subject: input.subject, roleId: role.id, realmId: null } });
+      emit("policy.binding_created", { realm: realm?.name ?? null, data: { binding_id: created.id, subject: input.subject, role: input.role, realm: input.realm } });
       return created;
     });
-    this.tokenCache.clear();
-    await auditSuccess(this.audit, actor, "binding.create", { resource: `binding:${row.id}`, details: { subject: input.subject, role: input.role, realm: input.realm } });
+    this.deps.cache.clear();
+    await auditSuccess(audit, actor, bindingOps.create.action, { resource: `binding:${row.id}`, details: { subject: input.subject, role: input.role, realm: input.realm } });
     return { id: row.id, subject: row.subject, role: role.name, realm: input.realm, created_at: row.createdAt.toISOString() };
   }
 
   async unbind(actor: Actor, id: string): Promise<void> {
-    const row = await this.db.binding.findUnique({ where: { id }, include: { realm: true } });
-    if (row?.realm) await this.access.requireRealm(actor, "roles:write", row.realm.name, "binding.delete");
-    else await this.access.require(actor, "roles:write", "binding.delete");
-    if (!row) throw errors.notFound(`Binding "${id}"`, "binding_not_found");
-    await this.outbox.transaction(actor, async (tx, emit) => {
-      const deleted = await tx.binding.delete({ where: { id }, include: { role: true } });
-      emit("policy.binding_deleted", {
-        realm: row.realm?.name ?? null,
-        data: { binding_id: id, subject: deleted.subject, role: deleted.role.name, realm: row.realm?.name ?? ALL_REALMS },
-      });
+    const { db, access, outbox, audit } = this.deps;
+    // Only which realm the binding is in, so the policy guardian can decide before any row is touched.
+    const located = await db.binding.findUnique({ where: { id }, select: { realm: { select: { name: true } } } });
+    const realmName = located?.realm?.name ?? ALL_REALMS;
+    const [realm] = await access.requireIn(actor, bindingOps.delete.capability, [realmName], bindingOps.delete.action);
+    if (!located) throw errors.notFound(`Binding "${id}"`, "binding_not_found");
+    await outbox.transaction(actor, async (tx, emit) => {
+      const row = realm ? await realmStore(tx, realm).bindings.find(id) : await tx.binding.findFirst({ where: { id, realmId: null }, include: { role: true } });
+      if (!row) throw errors.notFound(`Binding "${id}"`, "binding_not_found");
+      if (realm) await realmStore(tx, realm).bindings.delete(id);
+      else await tx.binding.deleteMany({ where: { id, realmId: null } });
+      emit("policy.binding_deleted", { realm: realm?.name ?? null, data: { binding_id: id, subject: row.subject, role: row.role.name, realm: realmName } });
     });
-    this.tokenCache.clear();
-    await auditSuccess(this.audit, actor, "binding.delete", { resource: `binding:${id}` });
-  }
-
-  private async requireRead(actor: Actor, action: string) {
-    await this.access.requireSomewhere(actor, "roles:read", action);
-  }
-
-  private requireHoldsAll(actor: Actor, capabilities: Capability[], realm: string) {
-    for (const c of capabilities) {
-      if (!holds(actor.principal, c, realm === ALL_REALMS ? null : realm)) {
-        throw errors.forbidden(`You cannot grant "${c}"${realm === ALL_REALMS ? "" : ` in realm "${realm}"`}: you do not hold it there.`, "exceeds_issuer");
-      }
-    }
+    this.deps.cache.clear();
+    await auditSuccess(audit, actor, bindingOps.delete.action, { resource: `binding:${id}` });
   }
 
   private async mutableRole(name: string): Promise<RoleRow> {
-    const row = await this.db.role.findUnique({ where: { name } });
+    const row = await this.deps.db.role.findUnique({ where: { name } });
     if (!row) throw errors.notFound(`Role "${name}"`, "role_not_found");
     if (row.builtin) throw errors.conflict(`"${name}" is a built-in role and cannot be changed.`, "role_builtin");
     return row;
@@ -192,8 +174,14 @@ export class RoleService {
 
   private async requireSubjectExists(subject: string) {
     const [kind, id] = subject.split(":", 2) as [string, string];
-    const exists =
-      kind === "token" ? await this.db.token.findUnique({ where: { id }, select: { id: true } }) : await this.db.user.findUnique({ where: { name: id }, select: { id: true } });
+    const { db } = this.deps;
+    const exists = kind === "token" ? await db.token.findUnique({ where: { id }, select: { id: true } }) : await db.user.findUnique({ where: { name: id }, select: { id: true } });
     if (!exists) throw errors.invalid(`Subject "${subject}" does not exist.`, [{ field: "subject", message: "unknown subject" }]);
   }
+}
+
+/** Granting through a role is granting: never more than the granter holds where the grant applies. */
+function requireHoldsAll(actor: Actor, capabilities: Capability[], realm: string) {
+  const gap = firstGap(actor.principal, [{ realm, capabilities: new Set(capabilities) }]);
+  if (gap) throw errors.forbidden(`You cannot grant "${gap.capability}"${realm === ALL_REALMS ? "" : ` in realm "${realm}"`}: you do not hold it there.`, "exceeds_issuer");
 }

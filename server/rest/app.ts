@@ -1,85 +1,87 @@
 /**
- * The REST app. Its middleware chain is built in one visible place, `handle` below:
- *   request id → route match → authenticate (guardian 1) → rate limit → input validation
- *   → handler (domain service: policy, ResolveRealm and store scoping, guardians 2, 3, 6)
- *   → response, with the logging/metrics observer around all of it.
+ * The REST app: the request chain's steps (server/request/steps.ts) composed in one
+ * visible place, `handle` below. Each step is a named function; the route table says
+ * what a route reads and which service method it calls.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { AppError, toAppError } from "../errors";
-import { newRequestId } from "../ids";
+import { AppError, invalidInput, toAppError } from "../errors";
 import { scrubUrl } from "../observability/logger";
 import type { Actor, Principal } from "../rbac/principal";
-import type { Services } from "../services";
+import { createObserver, describeError, identify, limit, rateHeaders, requestIdOf } from "../request/steps";
+import type { DomainServices, Services } from "../services";
 import { extractCredential } from "./credentials";
 import { clientIp, hasBody, readFormBody, readJsonBody, sendJson, sendProblem } from "./http";
-import type { RateDecision } from "./ratelimit";
 import { isOpaqueText, type AnyRoute, type RawReply } from "./route";
 import { Router } from "./router";
 import { allRoutes } from "./routes";
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export type RestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export function createRestApp(services: Services): RestHandler {
   const router = new Router<AnyRoute>(allRoutes);
-  const { config, logger, metrics } = services;
-  const observe = requestObserver(metrics);
+  const { config, logger } = services;
+  const observe = createObserver(services);
 
   return async function handle(req, res) {
     const started = process.hrtime.bigint();
-    const given = req.headers["x-request-id"];
-    const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : newRequestId();
+    const requestId = requestIdOf(req.headers["x-request-id"]);
     res.setHeader("X-Request-Id", requestId);
-    const rawUrl = req.url ?? "/";
-    const queryStart = rawUrl.indexOf("?");
-    const pathname = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
-    const search = queryStart < 0 ? null : new URLSearchParams(rawUrl.slice(queryStart + 1));
+    const url = splitUrl(req.url ?? "/");
     const method = req.method ?? "GET";
     let routeLabel = "unmatched";
     let principal: Principal | null = null;
     try {
-      const { route, params } = router.match(method, pathname);
+      const { route, params } = router.match(method, url.pathname);
       routeLabel = route.path;
-      const credential = extractCredential(req, search, config.auth.query_param_token);
-      if (route.public) {
-        applyRateLimit(res, services.rateLimiter.check(`ip:${clientIp(req)}`, config.rate_limit.per_ip));
-        const form = route.form ? parse(route.form, await readFormBody(req), "body") : undefined;
-        const reply = await route.handle({ params: parse(route.params, params, "path"), query: parse(route.query, query(search), "query"), form, services, req, requestId, credential });
-        return respond(res, route, reply);
-      }
-      const auth = credential ? await services.tokens.authenticate(credential) : null;
-      if (!auth?.ok) {
-        applyRateLimit(res, services.rateLimiter.check(`ip:${clientIp(req)}`, config.rate_limit.per_ip));
-        throw unauthenticated(credential === null ? "missing" : auth!.reason);
-      }
-      principal = auth.principal;
-      applyRateLimit(res, services.rateLimiter.check(`tok:${principal.id}`, principal.rateLimit ?? config.rate_limit.per_token));
-      const input = {
-        params: parse(route.params, params, "path"),
-        query: parse(route.query, query(search), "query"),
-        body: route.body ? parse(route.body, await readJsonBody(req), "body") : hasBody(req) ? await rejectBody(req) : undefined,
-      };
-      const actor: Actor = { principal, requestId, ip: clientIp(req), via: "rest" };
-      const result = await route.handle({ actor, ...input, services, req });
-      respond(res, route, result);
+      const credential = extractCredential(req, url.search, config.auth.query_param_token);
+      const identity = route.public ? null : await identify(services.tokenAuth, credential);
+      if (identity?.ok) principal = identity.principal;
+      setHeaders(res, rateHeaders(limit(services, principal ? { principal } : { ip: clientIp(req) })));
+      if (identity && !identity.ok) throw identity.error;
+      const input = await readInput(route, params, url.search, req);
+      const reply = await dispatch(route, input, { services, req, requestId, credential, principal });
+      respond(res, route, reply);
     } catch (err) {
       const appError = toAppError(err);
-      if (appError.kind === "internal") logger.error({ err: describe(err), requestId }, "request failed");
+      if (appError.kind === "internal") logger.error({ err: describeError(err), requestId }, "request failed");
       if (!res.headersSent) sendProblem(res, appError, requestId);
       else res.destroy();
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      observe(routeLabel, method, res.statusCode, seconds);
-      const status = res.statusCode;
-      if (status >= 500 || logger.isLevelEnabled("info")) {
-        const fields = { requestId, method, url: scrubUrl(rawUrl), status, ms: Math.round(seconds * 1e5) / 100, subject: principal?.subject };
-        if (status >= 500) logger.error(fields, "request");
-        else logger.info(fields, "request");
-      }
+      observe({ route: routeLabel, method, status: res.statusCode, seconds, requestId, url: scrubUrl(url.raw), subject: principal?.subject });
     }
   };
+}
+
+interface RouteInput {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  /** A public route's form-encoded body (the STS token endpoint). */
+  form: unknown;
+}
+
+/** The read-input step: path, query and body, each parsed with the route's contract schema. */
+async function readInput(route: AnyRoute, params: Record<string, string>, search: URLSearchParams | null, req: IncomingMessage): Promise<RouteInput> {
+  return {
+    params: parse(route.params, params, "path"),
+    query: parse(route.query, queryObject(search), "query"),
+    body: route.body ? parse(route.body, await readJsonBody(req), "body") : hasBody(req) && !(route.public && route.form) ? await rejectBody(req) : undefined,
+    form: route.public && route.form ? parse(route.form, await readFormBody(req), "body") : undefined,
+  };
+}
+
+/** The dispatch step: the route's one service call, as the caller (or, for public routes, as nobody). */
+function dispatch(
+  route: AnyRoute,
+  input: RouteInput,
+  ctx: { services: DomainServices; req: IncomingMessage; requestId: string; credential: string | null; principal: Principal | null },
+): Promise<unknown> {
+  const { services, req, requestId, credential, principal } = ctx;
+  if (route.public) return route.handle({ params: input.params, query: input.query, form: input.form, services, req, requestId, credential });
+  const actor: Actor = { principal: principal!, requestId, ip: clientIp(req), via: "rest" };
+  return route.handle({ actor, ...input, services, req });
 }
 
 function respond(res: ServerResponse, route: AnyRoute, result: unknown): void {
@@ -101,35 +103,23 @@ function isRaw(value: unknown): value is RawReply {
   return typeof value === "object" && value !== null && (value as RawReply).raw === true;
 }
 
-function applyRateLimit(res: ServerResponse, d: RateDecision): void {
-  res.setHeader("X-RateLimit-Limit", String(d.limit));
-  res.setHeader("X-RateLimit-Remaining", String(d.remaining));
-  res.setHeader("X-RateLimit-Reset", String(d.reset));
-  if (!d.allowed) {
-    const retryAfter = String(Math.max(1, d.reset - Math.floor(Date.now() / 1000)));
-    throw new AppError("rate_limited", `Rate limit of ${d.limit} requests per second exceeded.`, { code: "rate_limited", headers: { "Retry-After": retryAfter } });
-  }
+function setHeaders(res: ServerResponse, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
 
-function unauthenticated(reason: "missing" | "invalid" | "expired" | "revoked"): AppError {
-  const detail = {
-    missing: "Send an API token as 'Authorization: Bearer <token>', 'Authorization: Token <token>' or 'X-API-Key: <token>'.",
-    invalid: "The API token is not valid.",
-    expired: "The API token has expired.",
-    revoked: "The API token has been revoked.",
-  }[reason];
-  return new AppError("unauthenticated", detail, { code: reason === "missing" ? "token_missing" : `token_${reason}`, headers: { "WWW-Authenticate": 'Bearer realm="arcan"' } });
+function splitUrl(raw: string): { raw: string; pathname: string; search: URLSearchParams | null } {
+  const queryStart = raw.indexOf("?");
+  return queryStart < 0 ? { raw, pathname: raw, search: null } : { raw, pathname: raw.slice(0, queryStart), search: new URLSearchParams(raw.slice(queryStart + 1)) };
 }
 
-function query(search: URLSearchParams | null): Record<string, string> {
+function queryObject(search: URLSearchParams | null): Record<string, string> {
   const out: Record<string, string> = {};
   if (search) for (const [k, v] of search) if (k !== "p") out[k] = v;
   return out;
 }
 
-function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: "path" | "query" | "body"): T extends z.ZodType ? z.output<T> : undefined {
-  type Out = T extends z.ZodType ? z.output<T> : undefined;
-  if (!schema) return undefined as Out;
+function parse(schema: z.ZodType | undefined, value: unknown, where: "path" | "query" | "body"): unknown {
+  if (!schema) return undefined;
   const nul = fieldWithNul(value, opaqueFields(schema));
   if (nul !== null) {
     const field = nul || where;
@@ -137,13 +127,8 @@ function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where
   }
   // A JSON `null` body is a body, not an absent one: it must not pass an optional body schema.
   const result = schema.safeParse(where === "body" ? value : (value ?? {}));
-  if (result.success) return result.data as Out;
-  const issues = result.error.issues.map((i) => ({
-    field: i.code === "unrecognized_keys" ? i.keys.join(", ") : i.path.join(".") || where,
-    message: i.code === "unrecognized_keys" ? "unknown field" : i.message,
-  }));
-  const first = issues[0]!;
-  throw new AppError("invalid_input", `Invalid ${where}: ${first.field}: ${first.message}.`, { code: "validation_failed", issues });
+  if (result.success) return result.data;
+  throw invalidInput(result.error.issues, where);
 }
 
 /**
@@ -189,25 +174,4 @@ async function rejectBody(req: IncomingMessage): Promise<undefined> {
   });
   if (body !== undefined) throw new AppError("invalid_input", "This endpoint takes no request body.", { code: "unexpected_body", issues: [{ field: "body", message: "not allowed" }] });
   return undefined;
-}
-
-function describe(err: unknown): string {
-  // Log the class and message only: Prisma and driver messages can quote SQL, never values.
-  return err instanceof Error ? `${err.name}: ${err.message.split("\n")[0]}` : String(err);
-}
-
-/** Request metrics through cached label children: resolving labels per request costs more than counting. */
-function requestObserver(metrics: Services["metrics"]) {
-  const counters = new Map<string, ReturnType<typeof metrics.httpRequests.labels>>();
-  const histograms = new Map<string, ReturnType<typeof metrics.httpDuration.labels>>();
-  return (route: string, method: string, status: number, seconds: number) => {
-    const key = `${method} ${route}`;
-    let histogram = histograms.get(key);
-    if (!histogram) histograms.set(key, (histogram = metrics.httpDuration.labels(route, method)));
-    histogram.observe(seconds);
-    const counterKey = `${key} ${status}`;
-    let counter = counters.get(counterKey);
-    if (!counter) counters.set(counterKey, (counter = metrics.httpRequests.labels(route, method, String(status))));
-    counter.inc();
-  };
 }

@@ -1,6 +1,6 @@
 /**
- * Fixed one-second windows per key (a token id or a client IP). Counters live in this
- * process; the `RateLimitStore` interface is where a shared (Redis) store plugs in.
+ * Fixed one-second windows per key (a principal's subject or a client IP). Counters live in this
+ * process (several processes behind one address each keep their own counts).
  */
 export interface RateDecision {
   allowed: boolean;

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import type { Actor } from "../rbac/principal";
-import type { Services } from "../services";
+import type { DomainServices } from "../services";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -23,7 +23,7 @@ export interface HandlerContext<P, Q, B> {
   params: P;
   query: Q;
   body: B;
-  services: Services;
+  services: DomainServices;
   req: IncomingMessage;
 }
 
@@ -32,7 +32,7 @@ export interface PublicContext<P, Q, F = undefined> {
   query: Q;
   /** The parsed form body, for routes that declare `form`. */
   form: F;
-  services: Services;
+  services: DomainServices;
   req: IncomingMessage;
   requestId: string;
   /** The presented credential, if any (for /auth/verify). */
@@ -94,18 +94,7 @@ export function publicRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType
   return { ...spec, public: true } as AnyRoute;
 }
 
-/** Prisma's Int is 32-bit on both stores: a larger number in a request is refused, never sent to a query. */
-export const MAX_INT32 = 2_147_483_647;
-
-/**
- * Marks a body field as opaque bytes-in-text (a secret's value, stored only as ciphertext):
- * the REST app's U+0000 check skips it, since no store ever sees it as text.
- */
-export const OPAQUE_TEXT = { "x-arcan-opaque": true } as const;
-
-export function isOpaqueText(schema: z.ZodType): boolean {
-  return schema.meta()?.["x-arcan-opaque"] === true;
-}
+export { isOpaqueText, MAX_INT32, OPAQUE_TEXT } from "../contract";
 
 /** Cursor paging shared by list endpoints. */
 export const ZPageQuery = z.strictObject({

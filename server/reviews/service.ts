@@ -9,7 +9,7 @@ import type { CompositePrincipal } from "../policies/engine";
 import { errors } from "../errors";
 import type { EventSource, Outbox } from "../events/outbox";
 import { newId } from "../ids";
-import type { AccessGuard } from "../rbac/access";
+import type { AccessGuard } from "../access/guard";
 import type { Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
 import { parseTtl } from "../tokens/ttl";

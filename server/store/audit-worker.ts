@@ -6,7 +6,7 @@
  */
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
-import { linkRecords, type ChainFields } from "../audit/chain";
+import { linkRecords, type ChainFields } from "./audit-chain";
 
 export type WireFields = Omit<ChainFields, "time"> & { time: string };
 /** `rows` is a JSON array of WireFields. */

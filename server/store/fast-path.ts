@@ -11,7 +11,7 @@
  */
 import Database from "better-sqlite3";
 import { Worker } from "node:worker_threads";
-import type { ChainFields } from "../audit/chain";
+import type { ChainFields } from "./audit-chain";
 import type { WorkerReply, WorkerRequest } from "./audit-worker";
 
 export interface SecretVersionRow {

@@ -1,7 +1,8 @@
 /**
  * Guardian 6: the only way to reach realm-owned rows. A `ResolvedRealm` can be had only
- * from the realm directory (after the policy guardian let the caller see the realm), and
- * every query below is filtered by its id, so a handler cannot forget the realm.
+ * from the realm directory (server/access/realm-directory.ts, after the policy guardian let
+ * the caller see the realm), and every query below is filtered by its id, so a handler
+ * cannot forget the realm.
  */
 import type { Db } from "./client";
 import type { FastPath, SecretVersionRow } from "./fast-path";
@@ -11,11 +12,6 @@ export interface ResolvedRealm {
   readonly id: string;
   readonly name: string;
   readonly [resolved]: true;
-}
-
-/** Only the realm directory calls this. */
-export function asResolvedRealm(row: { id: string; name: string }): ResolvedRealm {
-  return { id: row.id, name: row.name } as ResolvedRealm;
 }
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -110,13 +106,39 @@ class SecretRows {
   }
 }
 
+/** Role bindings in this realm. Bindings in every realm ("*", realmId null) belong to no realm; the role service handles those itself. */
+class BindingRows {
+  constructor(
+    private readonly db: Db | Tx,
+    private readonly realmId: string,
+  ) {}
+
+  find(id: string) {
+    return this.db.binding.findFirst({ where: { id, realmId: this.realmId }, include: { role: true } });
+  }
+
+  findSame(subject: string, roleId: string) {
+    return this.db.binding.findFirst({ where: { subject, roleId, realmId: this.realmId } });
+  }
+
+  create(data: { id: string; subject: string; roleId: string }) {
+    return this.db.binding.create({ data: { ...data, realmId: this.realmId } });
+  }
+
+  delete(id: string) {
+    return this.db.binding.deleteMany({ where: { id, realmId: this.realmId } });
+  }
+}
+
 export class RealmStore {
   readonly keys: RealmKeyRows;
   readonly secrets: SecretRows;
+  readonly bindings: BindingRows;
 
   constructor(db: Db | Tx, realm: ResolvedRealm, fast: FastPath | null = null) {
     this.keys = new RealmKeyRows(db, realm.id);
     this.secrets = new SecretRows(db, realm.id, fast);
+    this.bindings = new BindingRows(db, realm.id);
   }
 }
 

@@ -13,10 +13,10 @@ import { auditSuccess, type AuditWriter } from "../audit/writer";
 import type { ArcanConfig } from "../config/config";
 import { AppError } from "../errors";
 import type { IssuerVerifier, TrustedIssuer } from "../issuers/verify";
-import type { AccessGuard } from "../rbac/access";
+import type { AccessGuard } from "../access/guard";
 import type { Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
-import type { TokenService } from "../tokens/service";
+import type { TokenAuthenticator } from "../tokens/authenticator";
 import type { StsKeyStore } from "./keys";
 import type { Revocation, RevocationList } from "./revocations";
 import {
@@ -62,7 +62,7 @@ export class StsService {
     private readonly deps: {
       db: Db;
       config: ArcanConfig["sts"];
-      tokens: Pick<TokenService, "authenticate">;
+      tokens: Pick<TokenAuthenticator, "authenticate">;
       agents: Pick<AgentService, "byCredential">;
       issuers: Pick<IssuerVerifier, "verify">;
       keys: Pick<StsKeyStore, "signingKey" | "jwks" | "rotate">;

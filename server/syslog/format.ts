@@ -4,7 +4,7 @@
  * arcan@32473 (32473 is the enterprise number RFC 5612 reserves for examples).
  */
 import { hostname } from "node:os";
-import type { ChainFields } from "../audit/chain";
+import type { ChainFields } from "../store/audit-chain";
 
 /** An audit record as stored: its chained fields plus its position and hash. */
 export type AuditRecordLike = ChainFields & { seq: number; hash: string };

@@ -125,3 +125,23 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
     callback(null, first.address, first.family);
   });
 };
+
+/**
+ * At registration: the blocked address a name resolves to now, or null (public, or not
+ * resolvable yet: the connect-time lookup above still guards every attempt).
+ */
+export async function resolvedBlock(hostname: string, timeoutMs = 2_000): Promise<{ address: string; reason: string } | null> {
+  if (isIP(hostname)) return null;
+  const answers = await new Promise<LookupAddress[]>((resolve) => {
+    const timer = setTimeout(() => resolve([]), timeoutMs);
+    dnsLookup(hostname, { all: true }, (err, addresses) => {
+      clearTimeout(timer);
+      resolve(err ? [] : addresses);
+    });
+  });
+  for (const a of answers) {
+    const reason = blockedReason(a.address);
+    if (reason) return { address: a.address, reason };
+  }
+  return null;
+}

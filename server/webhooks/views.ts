@@ -1,53 +1,12 @@
 /** What the webhook API and console show of endpoints, deliveries and attempts. */
 import type { Db } from "../store/client";
+import type { AttemptView, DeliveryView, EndpointView, LogEntry } from "./schemas";
+
+export type { AttemptView, DeliveryView, EndpointView, LogEntry } from "./schemas";
 
 type EndpointRow = NonNullable<Awaited<ReturnType<Db["webhookEndpoint"]["findUnique"]>>>;
 type DeliveryRow = NonNullable<Awaited<ReturnType<Db["webhookDelivery"]["findUnique"]>>>;
 type AttemptRow = NonNullable<Awaited<ReturnType<Db["webhookAttempt"]["findUnique"]>>>;
-
-export interface EndpointView {
-  id: string;
-  url: string;
-  description: string;
-  events: string[];
-  enabled: boolean;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface AttemptView {
-  attempt: number;
-  started_at: string;
-  status_code: number | null;
-  latency_ms: number;
-  error: string | null;
-  next_retry_at: string | null;
-}
-
-export interface DeliveryView {
-  id: string;
-  endpoint_id: string;
-  event: string;
-  event_id: string;
-  state: "pending" | "delivered" | "dead";
-  attempts: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-  created_at: string;
-  delivered_at: string | null;
-  attempt_log: AttemptView[];
-}
-
-/** One row of the live delivery log: an attempt with its delivery and endpoint. */
-export interface LogEntry extends AttemptView {
-  id: string;
-  delivery_id: string;
-  endpoint_id: string;
-  endpoint_url: string;
-  event: string;
-  state: DeliveryView["state"];
-}
 
 export function endpointView(row: EndpointRow): EndpointView {
   return {

@@ -154,6 +154,8 @@ describe("arcan CLI", () => {
     const untrusted = await arcan(["realm", "list"], { env: { ARCAN_CACERT: "" } });
     assert.equal(untrusted.code, 1);
     assert.match(untrusted.stderr, /Connection failed: .*self-signed/);
+    assert.match(untrusted.stderr, /hint: .*ARCAN_CACERT=<data_dir>\/tls\.crt/s, "says how to trust a self-signed server");
+    assert.match(untrusted.stderr, /ARCAN_SKIP_VERIFY=true/);
     assert.equal((await arcan(["realm", "list"], { env: { ARCAN_CACERT: "", ARCAN_SKIP_VERIFY: "true" } })).code, 0);
   });
 

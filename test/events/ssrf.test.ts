@@ -1,7 +1,9 @@
-// The SSRF guard: the address classifier, the URL rules, and one refusal end to end
-// (a name that resolves to loopback is refused when the connection is made).
+// The SSRF guard: the address classifier, the URL rules, and refusals end to end (at
+// registration, and when the connection is made to a name that resolves to loopback).
 import assert from "node:assert/strict";
 import { createServer, type Socket } from "node:net";
+import path from "node:path";
+import Database from "better-sqlite3";
 import { after, describe, it } from "node:test";
 import { blockedReason } from "../../server/webhooks/ssrf";
 import { urlProblem, WebhookClient } from "../../server/webhooks/http-client";
@@ -76,7 +78,7 @@ describe("SSRF guard end to end (sqlite, private networks not allowed)", () => {
     await server?.cleanup();
   });
 
-  it("dead-letters an endpoint whose name resolves to loopback without ever connecting", async () => {
+  it("refuses loopback at registration, and dead-letters a URL that turned to loopback later without ever connecting", async () => {
     await new Promise<void>((r) => listener.listen(0, "127.0.0.1", r));
     const { port } = listener.address() as { port: number };
     server = await startServer({ store: "sqlite", env: { ARCAN_WEBHOOKS_RETRY_SCHEDULE: "0.1,0.1" } });
@@ -84,8 +86,16 @@ describe("SSRF guard end to end (sqlite, private networks not allowed)", () => {
     assert.equal(literal.status, 400);
     assert.match(literal.body.detail, /loopback/);
     assert.equal((await server.request("POST", "/api/v1/webhooks", { body: { url: `http://localhost:${port}/`, events: ["*"] } })).status, 400);
-    const created = await server.request("POST", "/api/v1/webhooks", { body: { url: `https://localhost:${port}/`, events: ["realm.*"] } });
+    const named = await server.request("POST", "/api/v1/webhooks", { body: { url: `https://localhost:${port}/`, events: ["realm.*"] } });
+    assert.equal(named.status, 400, "a name that resolves to loopback now is refused at registration too");
+    assert.match(named.body.detail, /localhost resolves to .* \(loopback\)/);
+    // A name can resolve differently by the time of delivery (DNS rebinding): the row is
+    // pointed at localhost behind the API's back, and the connect-time check must hold.
+    const created = await server.request("POST", "/api/v1/webhooks", { body: { url: `https://arcan-test-unresolvable.invalid:${port}/`, events: ["realm.*"] } });
     assert.equal(created.status, 201, created.text);
+    const db = new Database(path.join(server.dataDir, "arcan.db"));
+    db.prepare('UPDATE "WebhookEndpoint" SET "url" = ? WHERE "id" = ?').run(`https://localhost:${port}/`, created.body.id);
+    db.close();
     await server.request("POST", "/api/v1/realms", { body: { name: "probe" } });
     const deadline = Date.now() + 10_000;
     let delivery: { state: string; attempts: number; last_error: string } | undefined;

@@ -16,7 +16,7 @@ import { Outbox } from "../../server/events/outbox";
 import { newId } from "../../server/ids";
 import { createPlugins } from "../../server/plugins";
 import { publicKeyBase64, signPackage, type BuiltPackage } from "../../server/plugins/authoring";
-import { RealmDirectory } from "../../server/realms/directory";
+import { RealmDirectory } from "../../server/access/realm-directory";
 import { openStore, type Store } from "../../server/store/client";
 import type { ResolvedRealm } from "../../server/store/realm-scoped";
 
@@ -49,7 +49,7 @@ export async function harness(env: Record<string, string>): Promise<PluginHarnes
   const config = loadConfig({ ARCAN_DATA_DIR: dataDir, ...env }, dataDir);
   const logger = pino({ level: "silent" });
   const audit = new AuditWriter(store, logger);
-  const directory = new RealmDirectory(store.db);
+  const directory = new RealmDirectory({ db: store.db });
   const realms: ResolvedRealm[] = [];
   for (const name of ["app", "other"]) {
     await store.db.realm.create({ data: { id: newId("rlm"), name } });

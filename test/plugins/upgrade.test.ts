@@ -14,7 +14,7 @@ import { newId, newRequestId } from "../../server/ids";
 import { createMetrics } from "../../server/observability/metrics";
 import { writeRegistry } from "../../server/plugins/authoring";
 import type { Actor } from "../../server/rbac/principal";
-import { RealmDirectory } from "../../server/realms/directory";
+import { RealmDirectory } from "../../server/access/realm-directory";
 import { createServices, type Services } from "../../server/services";
 import { openStore, type Store } from "../../server/store/client";
 import { buildPackage, CREATE_REQUEST, newSigningKey } from "./helpers";
@@ -61,7 +61,7 @@ describe("plugin upgrade and removal", () => {
     await services.plugins.install(admin, { name: "echo", version: "1.0.0" });
     const driver = services.engineTypes.get("echo")!;
     assert.ok(driver, "the engine type is registered");
-    const realm = (await new RealmDirectory(store.db).byName("app"))!;
+    const realm = (await new RealmDirectory({ db: store.db }).byName("app"))!;
     const mount = { id: "eng_1", realm, name: "e", type: "echo", config: {} };
     assert.equal((await driver.create(mount, CREATE_REQUEST())).credentials.version, "1.0.0");
 

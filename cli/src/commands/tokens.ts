@@ -20,7 +20,7 @@ export function registerTokenCommands(program: Command): void {
     .requiredOption("-n, --name <name>", "a name that says who uses the token, e.g. ci-pipeline")
     .option("-d, --description <text>", "what the token is for")
     .option("--ttl <ttl>", 'lifetime: "90d", "12h", "30m", "45s" or seconds (default: never expires)')
-    .option("--capabilities <list>", "comma-separated capabilities, e.g. secrets:read,leases:create (default: yours)", csv)
+    .option("--capabilities <list>", "comma-separated capabilities, e.g. secrets:read,leases:create (default: none; never more than you hold)", csv)
     .option("--realms <list>", 'comma-separated realms the capabilities apply in (default: "*", every realm)', csv)
     .option("--admin", "an admin token (only admins may create one)")
     .option("--rate-limit <n>", "requests per second for this token", positiveInt)

@@ -1495,10 +1495,10 @@ export interface components {
             description?: string;
             /** @description "90d", "12h", "30m", "45s" or seconds */
             ttl?: string | number;
-            /** @description Default: the issuer's capabilities; never more than the issuer holds */
+            /** @description Default: none; never more than the issuer holds in the realms asked for */
             capabilities?: components["schemas"]["Capability"][];
             /** @description Default: ["*"] */
-            realms?: string[];
+            realms?: ("*" | string)[];
             is_admin?: boolean;
             /** @description Requests per second; null = the server default */
             rate_limit?: number | null;
@@ -1787,7 +1787,7 @@ export interface components {
         CreateBindingRequest: {
             subject: string;
             role: string;
-            realm: string;
+            realm: "*" | string;
         };
         SecretList: {
             items: components["schemas"]["SecretMetadata"][];
@@ -1835,6 +1835,7 @@ export interface components {
          *     }
          */
         PutSecretRequest: {
+            /** @description At most 524288 bytes (UTF-8); may be empty */
             value: string;
             /** @description Check-and-set: the version you expect to be current; 0 = the key must not exist */
             cas?: number;
@@ -3333,6 +3334,7 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     description?: string;
+                    /** @description Requests per second; null = the server default */
                     rate_limit?: number | null;
                 };
             };
@@ -4175,8 +4177,10 @@ export interface operations {
             query?: {
                 realm?: string;
                 actor?: string;
+                /** @description An action, or a prefix ending in "*" ("secret.*") */
                 action?: string;
-                outcome?: "success" | "denied" | "failure";
+                /** @description success, denied or failure; the decision lanes' allow, deny and review are accepted too */
+                outcome?: "success" | "denied" | "failure" | "allow" | "deny" | "review";
                 request_id?: string;
                 from?: string;
                 to?: string;
@@ -4285,7 +4289,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description https URL (http only with [webhooks] allow_private_networks = true) */
+                    /** @description https URL; http and loopback/private/metadata addresses only with [webhooks] allow_private_networks = true */
                     url: string;
                     /** @description Event names ("secret.set"), "<category>.*" patterns or "*"; categories: secret, lease, policy, engine, auth, plugin, decision, realm */
                     events: string[];
@@ -4396,7 +4400,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description https URL (http only with [webhooks] allow_private_networks = true) */
+                    /** @description https URL; http and loopback/private/metadata addresses only with [webhooks] allow_private_networks = true */
                     url?: string;
                     /** @description Event names ("secret.set"), "<category>.*" patterns or "*"; categories: secret, lease, policy, engine, auth, plugin, decision, realm */
                     events?: string[];

@@ -71,10 +71,10 @@ class CreateTokenRequest:
     description: Optional[str] = None
     # "90d", "12h", "30m", "45s" or seconds
     ttl: Any = None
-    # Default: the issuer's capabilities; never more than the issuer holds
+    # Default: none; never more than the issuer holds in the realms asked for
     capabilities: Optional[List[Capability]] = None
     # Default: ["*"]
-    realms: Optional[List[str]] = None
+    realms: Optional[List[Any]] = None
     is_admin: Optional[bool] = None
     # Requests per second; null = the server default
     rate_limit: Optional[int] = None
@@ -627,7 +627,7 @@ class CreateBindingRequest:
 
     subject: str
     role: str
-    realm: str
+    realm: Any
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "CreateBindingRequest":
@@ -730,6 +730,7 @@ class Secret:
 class PutSecretRequest:
     """The PutSecretRequest schema of openapi.json."""
 
+    # At most 524288 bytes (UTF-8); may be empty
     value: str
     # Check-and-set: the version you expect to be current; 0 = the key must not exist
     cas: Optional[int] = None

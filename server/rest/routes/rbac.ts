@@ -1,24 +1,6 @@
 /** /api/v1/roles and /api/v1/bindings */
-import { z } from "zod";
-import { ROLE_NAME, SUBJECT } from "../../rbac/roles-service";
+import { bindingOps, roleOps, ZBinding, ZBindingList, ZBindingParams, ZCreateBinding, ZCreateRole, ZRole, ZRoleList, ZRoleParams, ZUpdateRole } from "../../rbac/schemas";
 import { route } from "../route";
-import { ZCapabilityName as ZCapability } from "./tokens";
-
-const ZRoleName = z.string().regex(ROLE_NAME, "lowercase letters, digits, '_' and '-', 1 to 63 characters");
-const ZRole = z
-  .object({ name: z.string(), description: z.string(), capabilities: z.array(ZCapability), builtin: z.boolean().describe("Shipped with Arcan; cannot be changed"), created_at: z.string(), updated_at: z.string() })
-  .meta({
-    id: "Role",
-    description: "A named set of capabilities",
-    examples: [{ name: "ci-reader", description: "CI pipelines", capabilities: ["secrets:read"], builtin: false, created_at: "2026-11-22T10:00:00.000Z", updated_at: "2026-11-22T10:00:00.000Z" }],
-  });
-const ZBinding = z
-  .object({ id: z.string(), subject: z.string(), role: z.string(), realm: z.string().describe('A realm name or "*" (every realm)'), created_at: z.string() })
-  .meta({
-    id: "Binding",
-    description: "Gives a subject a role in one realm or in all",
-    examples: [{ id: "bnd_5e1d0c2b3a4f45e6a7b8c9d0e1f2a3b4", subject: "user:alice", role: "ci-reader", realm: "myapp", created_at: "2026-11-22T10:00:00.000Z" }],
-  });
 
 export const rbacRoutes = [
   route({
@@ -27,8 +9,8 @@ export const rbacRoutes = [
     operationId: "listRoles",
     summary: "Roles",
     tag: "rbac",
-    capability: "roles:read",
-    response: z.object({ items: z.array(ZRole) }).meta({ id: "RoleList" }),
+    capability: roleOps.list.capability,
+    response: ZRoleList,
     handle: async ({ actor, services }) => ({ items: await services.roles.list(actor) }),
   }),
   route({
@@ -37,14 +19,11 @@ export const rbacRoutes = [
     operationId: "createRole",
     summary: "Create a role",
     tag: "rbac",
-    capability: "roles:write",
-    body: z
-      .strictObject({ name: ZRoleName, description: z.string().max(1000).optional(), capabilities: z.array(ZCapability).min(1).max(64) })
-      .meta({ id: "CreateRoleRequest", examples: [{ name: "ci-reader", description: "CI pipelines", capabilities: ["secrets:read"] }] }),
+    capability: roleOps.create.capability,
+    body: ZCreateRole,
     status: 201,
     response: ZRole,
-    handle: ({ actor, body, services }) =>
-      services.roles.create(actor, { name: body.name, capabilities: body.capabilities, ...(body.description !== undefined ? { description: body.description } : {}) }),
+    handle: ({ actor, body, services }) => services.roles.create(actor, body),
   }),
   route({
     method: "GET",
@@ -52,8 +31,8 @@ export const rbacRoutes = [
     operationId: "getRole",
     summary: "A role",
     tag: "rbac",
-    capability: "roles:read",
-    params: z.strictObject({ name: ZRoleName }),
+    capability: roleOps.get.capability,
+    params: ZRoleParams,
     response: ZRole,
     handle: ({ actor, params, services }) => services.roles.get(actor, params.name),
   }),
@@ -63,17 +42,11 @@ export const rbacRoutes = [
     operationId: "updateRole",
     summary: "Change a role's description or capabilities",
     tag: "rbac",
-    capability: "roles:write",
-    params: z.strictObject({ name: ZRoleName }),
-    body: z
-      .strictObject({ description: z.string().max(1000).optional(), capabilities: z.array(ZCapability).min(1).max(64).optional() })
-      .meta({ id: "UpdateRoleRequest", examples: [{ capabilities: ["secrets:read", "leases:create"] }] }),
+    capability: roleOps.update.capability,
+    params: ZRoleParams,
+    body: ZUpdateRole,
     response: ZRole,
-    handle: ({ actor, params, body, services }) =>
-      services.roles.update(actor, params.name, {
-        ...(body.description !== undefined ? { description: body.description } : {}),
-        ...(body.capabilities ? { capabilities: body.capabilities } : {}),
-      }),
+    handle: ({ actor, params, body, services }) => services.roles.update(actor, params.name, body),
   }),
   route({
     method: "DELETE",
@@ -81,8 +54,8 @@ export const rbacRoutes = [
     operationId: "deleteRole",
     summary: "Delete a role and its bindings",
     tag: "rbac",
-    capability: "roles:write",
-    params: z.strictObject({ name: ZRoleName }),
+    capability: roleOps.delete.capability,
+    params: ZRoleParams,
     status: 204,
     response: null,
     handle: ({ actor, params, services }) => services.roles.delete(actor, params.name),
@@ -93,8 +66,8 @@ export const rbacRoutes = [
     operationId: "listBindings",
     summary: "Role bindings",
     tag: "rbac",
-    capability: "roles:read",
-    response: z.object({ items: z.array(ZBinding) }).meta({ id: "BindingList" }),
+    capability: bindingOps.list.capability,
+    response: ZBindingList,
     handle: async ({ actor, services }) => ({ items: await services.roles.listBindings(actor) }),
   }),
   route({
@@ -103,14 +76,8 @@ export const rbacRoutes = [
     operationId: "createBinding",
     summary: "Give a subject a role in a realm (or in every realm: \"*\")",
     tag: "rbac",
-    capability: "roles:write",
-    body: z
-      .strictObject({
-        subject: z.string().regex(SUBJECT, '"user:<name>" or "token:<id>"'),
-        role: ZRoleName,
-        realm: z.string().regex(/^(\*|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)$/, 'a realm name or "*"'),
-      })
-      .meta({ id: "CreateBindingRequest", examples: [{ subject: "user:alice", role: "ci-reader", realm: "myapp" }] }),
+    capability: bindingOps.create.capability,
+    body: ZCreateBinding,
     status: 201,
     response: ZBinding,
     handle: ({ actor, body, services }) => services.roles.bind(actor, body),
@@ -121,8 +88,8 @@ export const rbacRoutes = [
     operationId: "deleteBinding",
     summary: "Remove a binding",
     tag: "rbac",
-    capability: "roles:write",
-    params: z.strictObject({ id: z.string().regex(/^bnd_[0-9a-f]{32}$/, "not a binding id") }),
+    capability: bindingOps.delete.capability,
+    params: ZBindingParams,
     status: 204,
     response: null,
     handle: ({ actor, params, services }) => services.roles.unbind(actor, params.id),

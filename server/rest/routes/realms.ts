@@ -1,16 +1,9 @@
 /** /api/v1/realms */
-import { z } from "zod";
-import { REALM_NAME } from "../../realms/service";
+import { realmOps, ZCreateRealm, ZRealm, ZRealmList, ZRealmParams, ZUpdateRealm } from "../../realms/schemas";
 import { route } from "../route";
 
-export const ZRealmName = z.string().regex(REALM_NAME, "a lowercase slug: a-z, 0-9 and '-', 1 to 63 characters").meta({ examples: ["myapp"] });
-const ZRealmParams = z.strictObject({ realm: ZRealmName });
-
-const ZRealm = z.object({ name: z.string(), description: z.string(), created_at: z.string(), updated_at: z.string() }).meta({
-  id: "Realm",
-  description: "A tenant that owns secrets, engines and leases",
-  examples: [{ name: "myapp", description: "Production services of myapp", created_at: "2026-11-22T10:00:00.000Z", updated_at: "2026-11-22T10:00:00.000Z" }],
-});
+/** Where realm-scoped route modules import it from; its definition is the realms contract's. */
+export { ZRealmName } from "../../realms/schemas";
 
 export const realmRoutes = [
   route({
@@ -19,8 +12,8 @@ export const realmRoutes = [
     operationId: "listRealms",
     summary: "Realms the caller may see",
     tag: "realms",
-    capability: "realms:read",
-    response: z.object({ items: z.array(ZRealm) }).meta({ id: "RealmList" }),
+    capability: realmOps.list.capability,
+    response: ZRealmList,
     handle: async ({ actor, services }) => ({ items: await services.realms.list(actor) }),
   }),
   route({
@@ -29,13 +22,11 @@ export const realmRoutes = [
     operationId: "createRealm",
     summary: "Create a realm",
     tag: "realms",
-    capability: "realms:write",
-    body: z
-      .strictObject({ name: ZRealmName, description: z.string().max(1000).optional() })
-      .meta({ id: "CreateRealmRequest", examples: [{ name: "myapp", description: "Production services of myapp" }] }),
+    capability: realmOps.create.capability,
+    body: ZCreateRealm,
     status: 201,
     response: ZRealm,
-    handle: ({ actor, body, services }) => services.realms.create(actor, { name: body.name, ...(body.description !== undefined ? { description: body.description } : {}) }),
+    handle: ({ actor, body, services }) => services.realms.create(actor, body),
   }),
   route({
     method: "GET",
@@ -43,7 +34,7 @@ export const realmRoutes = [
     operationId: "getRealm",
     summary: "A realm",
     tag: "realms",
-    capability: "realms:read",
+    capability: realmOps.get.capability,
     params: ZRealmParams,
     response: ZRealm,
     handle: ({ actor, params, services }) => services.realms.get(actor, params.realm),
@@ -54,11 +45,11 @@ export const realmRoutes = [
     operationId: "updateRealm",
     summary: "Update a realm's description",
     tag: "realms",
-    capability: "realms:write",
+    capability: realmOps.update.capability,
     params: ZRealmParams,
-    body: z.strictObject({ description: z.string().max(1000).optional() }).meta({ id: "UpdateRealmRequest", examples: [{ description: "Renamed team" }] }),
+    body: ZUpdateRealm,
     response: ZRealm,
-    handle: ({ actor, params, body, services }) => services.realms.update(actor, params.realm, { ...(body.description !== undefined ? { description: body.description } : {}) }),
+    handle: ({ actor, params, body, services }) => services.realms.update(actor, params.realm, body),
   }),
   route({
     method: "DELETE",
@@ -66,7 +57,7 @@ export const realmRoutes = [
     operationId: "deleteRealm",
     summary: "Delete a realm with its secrets and bindings",
     tag: "realms",
-    capability: "realms:write",
+    capability: realmOps.delete.capability,
     params: ZRealmParams,
     status: 204,
     response: null,

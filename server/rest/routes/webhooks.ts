@@ -1,58 +1,17 @@
 /** /api/v1/webhooks: endpoints, their deliveries, test pings and redelivery. */
 import { z } from "zod";
-import { EVENT_CATEGORIES } from "../../events/types";
+import {
+  webhookOps,
+  ZCreatedEndpoint,
+  ZCreateWebhook,
+  ZDelivery,
+  ZDeliveryState,
+  ZEndpoint,
+  ZRedeliverParams,
+  ZUpdateWebhook,
+  ZWebhookParams as ZParams,
+} from "../../webhooks/schemas";
 import { route, ZPageQuery } from "../route";
-
-const ZWebhookId = z.string().regex(/^whk_[0-9a-f]{32}$/, "not a webhook id");
-const ZDeliveryId = z.string().regex(/^msg_[0-9a-f]{32}$/, "not a delivery id");
-const ZParams = z.strictObject({ id: ZWebhookId });
-const ZEvents = z
-  .array(z.string().min(1).max(100))
-  .min(1)
-  .max(64)
-  .describe(`Event names ("secret.set"), "<category>.*" patterns or "*"; categories: ${EVENT_CATEGORIES.join(", ")}`);
-const ZUrl = z.string().min(1).max(2048).describe("https URL (http only with [webhooks] allow_private_networks = true)");
-const ZState = z.enum(["pending", "delivered", "dead"]);
-
-const ZEndpoint = z
-  .object({
-    id: z.string(),
-    url: z.string(),
-    description: z.string(),
-    events: z.array(z.string()),
-    enabled: z.boolean(),
-    created_by: z.string(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .meta({ id: "WebhookEndpoint" });
-const ZCreatedEndpoint = ZEndpoint.extend({
-  secret: z.string().describe("whsec_ signing secret, shown only in this answer"),
-}).meta({ id: "CreatedWebhookEndpoint" });
-
-const ZAttempt = z.object({
-  attempt: z.number().int(),
-  started_at: z.string(),
-  status_code: z.number().int().nullable(),
-  latency_ms: z.number().int(),
-  error: z.string().nullable(),
-  next_retry_at: z.string().nullable(),
-});
-const ZDelivery = z
-  .object({
-    id: z.string().describe("The webhook-id header of every attempt"),
-    endpoint_id: z.string(),
-    event: z.string(),
-    event_id: z.string(),
-    state: ZState.describe("dead: every attempt failed (a dead letter); redeliver to try again"),
-    attempts: z.number().int(),
-    next_attempt_at: z.string().nullable(),
-    last_error: z.string().nullable(),
-    created_at: z.string(),
-    delivered_at: z.string().nullable(),
-    attempt_log: z.array(ZAttempt),
-  })
-  .meta({ id: "WebhookDelivery" });
 
 export const webhookRoutes = [
   route({
@@ -61,7 +20,7 @@ export const webhookRoutes = [
     operationId: "listWebhooks",
     summary: "Webhook endpoints",
     tag: "webhooks",
-    capability: "webhooks:read",
+    capability: webhookOps.list.capability,
     response: z.object({ items: z.array(ZEndpoint) }),
     handle: async ({ actor, services }) => ({ items: await services.webhooks.list(actor) }),
   }),
@@ -71,8 +30,8 @@ export const webhookRoutes = [
     operationId: "createWebhook",
     summary: "Register an endpoint; its signing secret is shown once",
     tag: "webhooks",
-    capability: "webhooks:manage",
-    body: z.strictObject({ url: ZUrl, events: ZEvents, description: z.string().max(1000).optional(), enabled: z.boolean().optional() }),
+    capability: webhookOps.create.capability,
+    body: ZCreateWebhook,
     status: 201,
     response: ZCreatedEndpoint,
     handle: ({ actor, body, services }) => services.webhooks.create(actor, body),
@@ -83,7 +42,7 @@ export const webhookRoutes = [
     operationId: "getWebhook",
     summary: "A webhook endpoint",
     tag: "webhooks",
-    capability: "webhooks:read",
+    capability: webhookOps.get.capability,
     params: ZParams,
     response: ZEndpoint,
     handle: ({ actor, params, services }) => services.webhooks.get(actor, params.id),
@@ -94,9 +53,9 @@ export const webhookRoutes = [
     operationId: "updateWebhook",
     summary: "Change an endpoint's URL, events, description or enabled state",
     tag: "webhooks",
-    capability: "webhooks:manage",
+    capability: webhookOps.update.capability,
     params: ZParams,
-    body: z.strictObject({ url: ZUrl.optional(), events: ZEvents.optional(), description: z.string().max(1000).optional(), enabled: z.boolean().optional() }),
+    body: ZUpdateWebhook,
     response: ZEndpoint,
     handle: ({ actor, params, body, services }) => services.webhooks.update(actor, params.id, body),
   }),
@@ -106,7 +65,7 @@ export const webhookRoutes = [
     operationId: "deleteWebhook",
     summary: "Delete an endpoint and its delivery history",
     tag: "webhooks",
-    capability: "webhooks:manage",
+    capability: webhookOps.delete.capability,
     params: ZParams,
     status: 204,
     response: null,
@@ -118,12 +77,12 @@ export const webhookRoutes = [
     operationId: "listWebhookDeliveries",
     summary: "Deliveries, newest first: attempts, status codes, latency, next retry, dead letters",
     tag: "webhooks",
-    capability: "webhooks:read",
+    capability: webhookOps.deliveries.capability,
     params: ZParams,
-    query: ZPageQuery.extend({ state: ZState.optional() }),
+    query: ZPageQuery.extend({ state: ZDeliveryState.optional() }),
     response: z.object({ items: z.array(ZDelivery), next_cursor: z.string().nullable() }),
     handle: ({ actor, params, query, services }) =>
-      services.webhooks.deliveries(actor, params.id, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.state ? { state: query.state } : {}) }),
+      services.webhooks.deliveries(actor, params.id, query),
   }),
   route({
     method: "POST",
@@ -131,7 +90,7 @@ export const webhookRoutes = [
     operationId: "testWebhook",
     summary: "Send a ping event to this endpoint",
     tag: "webhooks",
-    capability: "webhooks:manage",
+    capability: webhookOps.test.capability,
     params: ZParams,
     status: 202,
     response: ZDelivery,
@@ -143,8 +102,8 @@ export const webhookRoutes = [
     operationId: "redeliverWebhook",
     summary: "Send a dead-lettered (or delivered) event again, same webhook-id and body",
     tag: "webhooks",
-    capability: "webhooks:manage",
-    params: z.strictObject({ id: ZWebhookId, delivery_id: ZDeliveryId }),
+    capability: webhookOps.redeliver.capability,
+    params: ZRedeliverParams,
     status: 202,
     response: ZDelivery,
     handle: ({ actor, params, services }) => services.webhooks.redeliver(actor, params.id, params.delivery_id),

@@ -1,9 +1,8 @@
 /** Realms: list, create, delete (RealmService). */
 import { z } from "zod";
+import { ZCreateRealm, ZRealm, ZRealmParams } from "../../realms/schemas";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
-import { OK, ZOk, ZRealmName } from "./schemas";
-
-const ZRealm = z.object({ name: z.string(), description: z.string(), created_at: z.string(), updated_at: z.string() });
+import { OK, ZOk } from "./schemas";
 
 export const realmsRouter = createTRPCRouter({
   list: protectedProcedure
@@ -11,11 +10,11 @@ export const realmsRouter = createTRPCRouter({
     .output(z.array(ZRealm))
     .query(({ ctx }) => ctx.services.realms.list(ctx.actor)),
   create: protectedProcedure
-    .input(z.object({ name: ZRealmName, description: z.string().trim().max(1000).optional() }))
+    .input(ZCreateRealm)
     .output(ZRealm)
-    .mutation(({ ctx, input }) => ctx.services.realms.create(ctx.actor, { name: input.name, ...(input.description ? { description: input.description } : {}) })),
+    .mutation(({ ctx, input }) => ctx.services.realms.create(ctx.actor, input)),
   delete: protectedProcedure
-    .input(z.object({ name: ZRealmName }))
+    .input(z.object({ name: ZRealmParams.shape.realm }))
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
       await ctx.services.realms.delete(ctx.actor, input.name);

@@ -1,12 +1,12 @@
 /** Roles: list (with capabilities, for the matrix), create, change capabilities, delete (RoleService). */
 import { z } from "zod";
 import { CAPABILITIES, ZCapability } from "../../rbac/capabilities";
-import { ROLE_NAME } from "../../rbac/roles-service";
+import { ZCreateRole, ZRole, ZRoleParams, ZUpdateRole } from "../../rbac/schemas";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 import { OK, ZOk } from "./schemas";
 
-export const ZRoleName = z.string().trim().regex(ROLE_NAME, "lowercase letters, digits, '_' and '-', 1 to 63 characters");
-const ZRole = z.object({ name: z.string(), description: z.string(), capabilities: z.array(ZCapability), builtin: z.boolean(), created_at: z.string(), updated_at: z.string() });
+/** Where routers have imported it from; its definition is the rbac contract's. */
+export { ZRoleName } from "../../rbac/schemas";
 
 export const rolesRouter = createTRPCRouter({
   /** The capability names, in the contract's order (so the browser bundle needs no copy of the list). */
@@ -19,17 +19,15 @@ export const rolesRouter = createTRPCRouter({
     .output(z.array(ZRole))
     .query(({ ctx }) => ctx.services.roles.list(ctx.actor)),
   create: protectedProcedure
-    .input(z.object({ name: ZRoleName, description: z.string().trim().max(1000).optional(), capabilities: z.array(ZCapability).min(1, "choose at least one capability").max(64) }))
+    .input(ZCreateRole)
     .output(ZRole)
-    .mutation(({ ctx, input }) =>
-      ctx.services.roles.create(ctx.actor, { name: input.name, capabilities: input.capabilities, ...(input.description ? { description: input.description } : {}) }),
-    ),
+    .mutation(({ ctx, input }) => ctx.services.roles.create(ctx.actor, input)),
   setCapabilities: protectedProcedure
-    .input(z.object({ name: ZRoleName, capabilities: z.array(ZCapability).min(1, "a role needs at least one capability").max(64) }))
+    .input(ZRoleParams.extend({ capabilities: ZUpdateRole.shape.capabilities.unwrap() }))
     .output(ZRole)
     .mutation(({ ctx, input }) => ctx.services.roles.update(ctx.actor, input.name, { capabilities: input.capabilities })),
   delete: protectedProcedure
-    .input(z.object({ name: ZRoleName }))
+    .input(ZRoleParams)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
       await ctx.services.roles.delete(ctx.actor, input.name);

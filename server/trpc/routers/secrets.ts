@@ -1,32 +1,29 @@
 /** KV secrets of one realm: keys, reveal (audited), new version, history, delete (SecretService). */
 import { z } from "zod";
-import { SECRET_KEY } from "../../secrets/service";
+import { ZPutSecret, ZSecret, ZSecretList, ZSecretListParams, ZSecretMeta, ZSecretParams, ZSecretVersion, ZSecretVersionQuery } from "../../secrets/schemas";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
-import { OK, ZOk, ZRealmName } from "./schemas";
-
-const ZKey = z.string().trim().regex(SECRET_KEY, "letters, digits, '.', '_' and '-', starting with a letter or digit");
-const ZSecretMeta = z.object({ key: z.string(), version: z.number().int(), created_at: z.string(), updated_at: z.string() });
+import { OK, ZOk } from "./schemas";
 
 export const secretsRouter = createTRPCRouter({
   list: protectedProcedure
-    .input(z.object({ realm: ZRealmName, cursor: z.string().optional() }))
-    .output(z.object({ items: z.array(ZSecretMeta), next_cursor: z.string().nullable() }))
-    .query(({ ctx, input }) => ctx.services.secrets.list(ctx.actor, input.realm, { limit: 100, ...(input.cursor ? { cursor: input.cursor } : {}) })),
+    .input(ZSecretListParams.extend({ cursor: z.string().optional() }))
+    .output(ZSecretList)
+    .query(({ ctx, input }) => ctx.services.secrets.list(ctx.actor, input.realm, { limit: 100, cursor: input.cursor })),
   // A mutation, not a query: revealing a value is an audited act, and mutations get the cross-site check.
   reveal: protectedProcedure
-    .input(z.object({ realm: ZRealmName, key: ZKey, version: z.number().int().positive().optional() }))
-    .output(ZSecretMeta.extend({ value: z.string() }))
+    .input(ZSecretParams.extend({ version: ZSecretVersionQuery.shape.version }))
+    .output(ZSecret)
     .mutation(({ ctx, input }) => ctx.services.secrets.get(ctx.actor, input.realm, input.key, input.version)),
   put: protectedProcedure
-    .input(z.object({ realm: ZRealmName, key: ZKey, value: z.string().min(1, "a value is required"), cas: z.number().int().min(0).optional() }))
+    .input(ZSecretParams.extend(ZPutSecret.shape))
     .output(ZSecretMeta)
     .mutation(({ ctx, input }) => ctx.services.secrets.put(ctx.actor, input.realm, input.key, input.value, input.cas)),
   versions: protectedProcedure
-    .input(z.object({ realm: ZRealmName, key: ZKey }))
-    .output(z.array(z.object({ version: z.number().int(), created_at: z.string(), created_by: z.string(), current: z.boolean() })))
+    .input(ZSecretParams)
+    .output(z.array(ZSecretVersion))
     .query(({ ctx, input }) => ctx.services.secrets.versions(ctx.actor, input.realm, input.key)),
   delete: protectedProcedure
-    .input(z.object({ realm: ZRealmName, key: ZKey }))
+    .input(ZSecretParams)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
       await ctx.services.secrets.delete(ctx.actor, input.realm, input.key);

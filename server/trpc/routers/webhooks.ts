@@ -4,14 +4,9 @@
  * Authorisation and audit happen in WebhookService.
  */
 import { z } from "zod";
-import type { LogEntry } from "../../webhooks/views";
+import { ZCreatedEndpoint, ZCreateWebhook, ZDelivery, ZDeliveryId, ZEndpoint, ZLogEntry, ZLogFilter, ZUpdateWebhook, ZWebhookId, ZWebhookParams, type LogEntry } from "../../webhooks/schemas";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
-
-const ZWebhookId = z.string().regex(/^whk_[0-9a-f]{32}$/, "not a webhook id");
-const ZDeliveryId = z.string().regex(/^msg_[0-9a-f]{32}$/, "not a delivery id");
-const ZEvents = z.array(z.string().trim().min(1).max(100)).min(1, "subscribe to at least one event").max(64);
-const ZUrl = z.string().trim().min(1, "a URL is required").max(2048);
-const ZLogFilter = z.object({ endpointId: ZWebhookId.optional(), state: z.enum(["pending", "delivered", "dead"]).optional() });
+import { OK, ZOk } from "./schemas";
 
 /** Other processes' attempts are not announced here; poll for them this often. */
 const LIVE_POLL_MS = 2_000;
@@ -22,31 +17,43 @@ const ATTEMPT_WINDOW_MS = 15_000;
 const LOG_LIMIT = 200;
 
 export const webhooksRouter = createTRPCRouter({
-  list: protectedProcedure.query(({ ctx }) => ctx.services.webhooks.list(ctx.actor)),
+  list: protectedProcedure.output(z.array(ZEndpoint)).query(({ ctx }) => ctx.services.webhooks.list(ctx.actor)),
   create: protectedProcedure
-    .input(z.object({ url: ZUrl, events: ZEvents, description: z.string().trim().max(1000).optional() }))
+    .input(ZCreateWebhook)
+    .output(ZCreatedEndpoint)
     .mutation(({ ctx, input }) => ctx.services.webhooks.create(ctx.actor, input)),
   update: protectedProcedure
-    .input(z.object({ id: ZWebhookId, url: ZUrl.optional(), events: ZEvents.optional(), description: z.string().trim().max(1000).optional(), enabled: z.boolean().optional() }))
+    .input(ZWebhookParams.extend(ZUpdateWebhook.shape))
+    .output(ZEndpoint)
     .mutation(({ ctx, input: { id, ...patch } }) => ctx.services.webhooks.update(ctx.actor, id, patch)),
-  delete: protectedProcedure.input(z.object({ id: ZWebhookId })).mutation(async ({ ctx, input }) => {
-    await ctx.services.webhooks.delete(ctx.actor, input.id);
-    return { ok: true as const };
-  }),
-  test: protectedProcedure.input(z.object({ id: ZWebhookId })).mutation(({ ctx, input }) => ctx.services.webhooks.test(ctx.actor, input.id)),
+  delete: protectedProcedure
+    .input(ZWebhookParams)
+    .output(ZOk)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.webhooks.delete(ctx.actor, input.id);
+      return OK;
+    }),
+  test: protectedProcedure
+    .input(ZWebhookParams)
+    .output(ZDelivery)
+    .mutation(({ ctx, input }) => ctx.services.webhooks.test(ctx.actor, input.id)),
   redeliver: protectedProcedure
     .input(z.object({ id: ZWebhookId, deliveryId: ZDeliveryId }))
+    .output(ZDelivery)
     .mutation(({ ctx, input }) => ctx.services.webhooks.redeliver(ctx.actor, input.id, input.deliveryId)),
   /** The newest attempts (the log's first page). */
-  log: protectedProcedure.input(ZLogFilter).query(({ ctx, input }) => ctx.services.webhooks.log(ctx.actor, { ...input, limit: LOG_LIMIT })),
+  log: protectedProcedure
+    .input(ZLogFilter)
+    .output(z.array(ZLogEntry))
+    .query(({ ctx, input }) => ctx.services.webhooks.log(ctx.actor, { ...input, limit: LOG_LIMIT })),
   /** Attempts as they are recorded, oldest first, from the moment of subscribing. */
   live: protectedProcedure.input(ZLogFilter).subscription(async function* ({ ctx, input, signal }) {
-    const { webhooks, dispatcher } = ctx.services;
+    const { webhooks } = ctx.services;
     await webhooks.openLog(ctx.actor);
     const sent = new Set<string>();
     let wake: (() => void) | null = null;
     const onAttempt = () => wake?.();
-    dispatcher.attempts.on("attempt", onAttempt);
+    const unsubscribe = webhooks.onAttempt(onAttempt);
     try {
       while (!signal?.aborted) {
         const since = new Date(Date.now() - ATTEMPT_WINDOW_MS);
@@ -68,7 +75,7 @@ export const webhooksRouter = createTRPCRouter({
         wake = null;
       }
     } finally {
-      dispatcher.attempts.off("attempt", onAttempt);
+      unsubscribe();
     }
   }),
 });

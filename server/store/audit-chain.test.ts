@@ -1,7 +1,7 @@
-// node --import tsx --test server/audit/chain.test.ts
+// node --import tsx --test server/store/audit-chain.test.ts
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chainHash, GENESIS_HASH, type ChainFields } from "./chain";
+import { chainHash, GENESIS_HASH, type ChainFields } from "./audit-chain";
 
 const record: ChainFields = {
   id: "aud_1",

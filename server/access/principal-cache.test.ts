@@ -1,16 +1,16 @@
-// node --import tsx --test server/tokens/cache.test.ts
+// node --import tsx --test server/access/principal-cache.test.ts
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Principal } from "../rbac/principal";
-import { TokenCache } from "./cache";
+import { PrincipalCache } from "./principal-cache";
 
 function principal(id: string, expiresAt: Date | null = null): Principal {
   return { subject: `token:${id}`, kind: "token", id, name: id, isAdmin: false, grants: [], rateLimit: null, expiresAt };
 }
 
-describe("TokenCache", () => {
+describe("PrincipalCache", () => {
   it("counts hits and misses and reports its configuration", () => {
-    const cache = new TokenCache(30, 10);
+    const cache = new PrincipalCache(30, 10);
     assert.equal(cache.get("h1"), undefined);
     cache.set("h1", principal("a"));
     assert.equal(cache.get("h1")?.id, "a");
@@ -19,7 +19,7 @@ describe("TokenCache", () => {
   });
 
   it("forgets entries after the TTL and after the token expires", () => {
-    const cache = new TokenCache(30, 10);
+    const cache = new PrincipalCache(30, 10);
     cache.set("h1", principal("a"));
     assert.equal(cache.get("h1", Date.now() + 29_000)?.id, "a");
     assert.equal(cache.get("h1", Date.now() + 30_001), undefined);
@@ -30,7 +30,7 @@ describe("TokenCache", () => {
   });
 
   it("evicts the least recently used entry beyond max size", () => {
-    const cache = new TokenCache(30, 2);
+    const cache = new PrincipalCache(30, 2);
     cache.set("h1", principal("a"));
     cache.set("h2", principal("b"));
     cache.get("h1");
@@ -43,7 +43,7 @@ describe("TokenCache", () => {
   });
 
   it("drops every entry of a token at once, and clears", () => {
-    const cache = new TokenCache(30, 10);
+    const cache = new PrincipalCache(30, 10);
     cache.set("old-hash", principal("a"));
     cache.set("new-hash", principal("a"));
     cache.set("other", principal("b"));
@@ -56,7 +56,7 @@ describe("TokenCache", () => {
   });
 
   it("caches nothing with a TTL of 0", () => {
-    const cache = new TokenCache(0, 10);
+    const cache = new PrincipalCache(0, 10);
     cache.set("h1", principal("a"));
     assert.equal(cache.get("h1"), undefined);
     assert.equal(cache.stats().size, 0);

@@ -1,6 +1,7 @@
 /**
- * Validated tokens kept in memory (LRU with a TTL) so most requests authenticate without
- * the store. Keyed by the token's SHA-256; revoke, rotate and delete drop entries at once.
+ * Principals of validated tokens and signed-in operators, kept in memory (LRU with a TTL)
+ * so most requests authenticate without the store. Keyed by the token's SHA-256 (or
+ * `user:<name>`); revoke, rotate and delete drop entries at once.
  */
 import type { Principal } from "../rbac/principal";
 
@@ -14,7 +15,7 @@ export interface CacheStats {
   evictions: number;
 }
 
-export class TokenCache {
+export class PrincipalCache {
   private entries = new Map<string, { principal: Principal; at: number }>();
   private hits = 0;
   private misses = 0;

@@ -7,22 +7,24 @@
 import type { AuditWriter } from "../audit/writer";
 import type { DecisionRecorder } from "../decisions/recorder";
 import { errors } from "../errors";
-import type { RealmDirectory } from "../realms/directory";
+import type { Capability } from "../rbac/capabilities";
+import { ALL_REALMS, canSee, holds, type Actor } from "../rbac/principal";
 import type { ResolvedRealm } from "../store/realm-scoped";
-import type { Capability } from "./capabilities";
-import { ALL_REALMS, canSee, holds, type Actor } from "./principal";
+import type { RealmDirectory } from "./realm-directory";
+
+export interface AccessGuardDeps {
+  directory: Pick<RealmDirectory, "byName">;
+  decisions: Pick<DecisionRecorder, "record">;
+  audit: Pick<AuditWriter, "append">;
+}
 
 export class AccessGuard {
-  constructor(
-    private readonly realms: RealmDirectory,
-    private readonly decisions: DecisionRecorder,
-    private readonly audit: AuditWriter,
-  ) {}
+  constructor(private readonly deps: AccessGuardDeps) {}
 
   /** A capability that is not tied to one realm (needs a grant in every realm, "*"). */
   async require(actor: Actor, capability: Capability, action: string): Promise<void> {
     if (holds(actor.principal, capability, null)) {
-      this.decisions.record({ lane: "allow", realm: ALL_REALMS, capability, subject: actor.principal.subject });
+      this.deps.decisions.record({ lane: "allow", realm: ALL_REALMS, capability, subject: actor.principal.subject });
       return;
     }
     await this.deny(actor, capability, ALL_REALMS, action, 403, `missing capability ${capability}`);
@@ -51,15 +53,29 @@ export class AccessGuard {
       await this.deny(actor, capability, realmName, action, 403, `missing capability ${capability} in realm ${realmName}`);
       throw errors.forbidden(`This request needs the capability "${capability}" in realm "${realmName}".`, "missing_capability");
     }
-    const realm = await this.realms.byName(realmName);
+    const realm = await this.deps.directory.byName(realmName);
     if (!realm) throw errors.notFound(`Realm "${realmName}"`, "realm_not_found");
-    this.decisions.record({ lane: "allow", realm: realmName, capability, subject: principal.subject });
+    this.deps.decisions.record({ lane: "allow", realm: realmName, capability, subject: principal.subject });
     return realm;
   }
 
+  /**
+   * A management capability used for some realms (a token limited to `myapp`, a binding in
+   * `myapp`): held in each of them is enough; "*" among them needs it in every realm.
+   */
+  async requireIn(actor: Actor, capability: Capability, realms: readonly string[], action: string): Promise<ResolvedRealm[]> {
+    if (realms.length === 0 || realms.includes(ALL_REALMS)) {
+      await this.require(actor, capability, action);
+      return [];
+    }
+    const resolved: ResolvedRealm[] = [];
+    for (const name of realms) resolved.push(await this.requireRealm(actor, capability, name, action));
+    return resolved;
+  }
+
   private async deny(actor: Actor, capability: Capability, realm: string, action: string, status: number, reason: string) {
-    this.decisions.record({ lane: "deny", realm, capability, subject: actor.principal.subject });
-    await this.audit.append({
+    this.deps.decisions.record({ lane: "deny", realm, capability, subject: actor.principal.subject });
+    await this.deps.audit.append({
       requestId: actor.requestId,
       actor: actor.principal.subject,
       action,

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { BUILTIN_KV, ENGINE_NAME } from "@/server/engines/names";
 import { ConfirmDialog } from "../confirm";
 import { RolesEditor } from "../engines/roles-editor";
@@ -12,10 +12,9 @@ import { Badge, Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, 
 export function EnginesPage() {
   const trpc = useTRPC();
   const realms = useQuery(trpc.realms.list.queryOptions());
-  const [realm, setRealm] = useState("");
-  useEffect(() => {
-    if (!realm && realms.data?.[0]) setRealm(realms.data[0].name);
-  }, [realm, realms.data]);
+  const [chosenRealm, setRealm] = useState("");
+  // Until the operator picks one, the first realm they can see.
+  const realm = chosenRealm || realms.data?.[0]?.name || "";
   return (
     <>
       <PageHeader

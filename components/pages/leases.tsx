@@ -30,10 +30,9 @@ function timeLeft(expiresAt: string, now: number): string {
 export function LeasesPage() {
   const trpc = useTRPC();
   const realms = useQuery(trpc.realms.list.queryOptions());
-  const [realm, setRealm] = useState("");
-  useEffect(() => {
-    if (!realm && realms.data?.[0]) setRealm(realms.data[0].name);
-  }, [realm, realms.data]);
+  const [chosenRealm, setRealm] = useState("");
+  // Until the operator picks one, the first realm they can see.
+  const realm = chosenRealm || realms.data?.[0]?.name || "";
   return (
     <>
       <PageHeader title="Leases" description="Dynamic credentials issued by engine roles. Credentials are shown only to whoever created the lease; this page shows when each one ends." />

@@ -23,9 +23,12 @@ export function PolicyEditor({ initial, onCreated }: { initial: string | null; o
   const [source, setSource] = useState(initial ?? STARTER);
   const [description, setDescription] = useState("");
   const [checked, setChecked] = useState(source);
-  useEffect(() => {
+  // A new `initial` (another version opened) replaces the text, adjusted during render rather than in an effect.
+  const [shownInitial, setShownInitial] = useState(initial);
+  if (initial !== shownInitial) {
+    setShownInitial(initial);
     if (initial !== null) setSource(initial);
-  }, [initial]);
+  }
   useEffect(() => {
     const timer = setTimeout(() => setChecked(source), VALIDATE_DELAY_MS);
     return () => clearTimeout(timer);

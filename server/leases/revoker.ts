@@ -62,7 +62,7 @@ export class LeaseRevoker {
       return results;
     });
     if (outcomes.some((o) => o.state === "revoke_failed" && !o.ok)) this.deps.onRevokeFailed?.();
-    await Promise.all(items.map((item, i) => (recorded[i] ? this.audit(source, item, outcomes[i]!) : undefined)));
+    await Promise.all(items.map((item, i) => (recorded[i] ? this.audit(source, item, outcomes[i]!) : Promise.resolve())));
     return outcomes;
   }
 

@@ -78,6 +78,7 @@ class GoWriter {
 
   private base(s: Schema, owner: string): string {
     if (s.$ref) return refName(s.$ref);
+    if (onlyStrings(s)) return "string";
     if (s.anyOf || s.oneOf || Array.isArray(s.type)) return "any";
     switch (s.type) {
       case "string":
@@ -203,6 +204,7 @@ class PyWriter {
       if (target && isObject(target)) return { annotation: name, decode: (v) => `${name}.from_dict(${v})`, encode: (v) => `${v}.to_dict()` };
       return same(name);
     }
+    if (onlyStrings(s)) return same("str");
     if (s.anyOf || s.oneOf || Array.isArray(s.type)) return same("Any");
     if (s.enum && s.type === "string") return same(`Literal[${s.enum.map((e) => JSON.stringify(e)).join(", ")}]`);
     switch (s.type) {
@@ -350,3 +352,9 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+
+/** A union whose every variant is a string (a pattern or a literal such as "*") is a plain string on the wire. */
+function onlyStrings(s: Schema): boolean {
+  const variants = s.anyOf ?? s.oneOf;
+  return Array.isArray(variants) && variants.length > 0 && variants.every((v) => v.type === "string" && !v.anyOf && !v.oneOf);
+}

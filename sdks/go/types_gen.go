@@ -25,8 +25,8 @@ type CreateTokenRequest struct {
 	// Default: none; never more than the issuer holds in the realms asked for
 	Capabilities []Capability `json:"capabilities,omitempty"`
 	// Default: ["*"]
-	Realms  []any `json:"realms,omitempty"`
-	IsAdmin *bool `json:"is_admin,omitempty"`
+	Realms  []string `json:"realms,omitempty"`
+	IsAdmin *bool    `json:"is_admin,omitempty"`
 	// Requests per second; null = the server default
 	RateLimit *int64 `json:"rate_limit,omitempty"`
 }
@@ -228,7 +228,7 @@ type Binding struct {
 type CreateBindingRequest struct {
 	Subject string `json:"subject"`
 	Role    string `json:"role"`
-	Realm   any    `json:"realm"`
+	Realm   string `json:"realm"`
 }
 
 // SecretList is the schema of that name in openapi.json.

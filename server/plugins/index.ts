@@ -41,7 +41,8 @@ export function createPlugins(deps: { db: Db; config: ArcanConfig["plugins"]; ac
     runtime,
     registry,
     // Mounts in every realm (the store), not only those this process has served.
-    mountsOfType: (engineType) => countMountsOfType(deps.db, engineType),
+    // Stored mounts in every realm, or the mounts this process serves if it knows of more (a driver used directly).
+    mountsOfType: async (engineType) => Math.max(await countMountsOfType(deps.db, engineType), runtime.driverOfType(engineType)?.knownMounts.length ?? 0),
   });
   return { runtime, service, connections };
 }

@@ -3,6 +3,7 @@
  * schema; simulation by replaying the decision log; activation (enforce or shadow) and
  * the shadow's disagreements. Every change is audited and emitted as a `policy.*` event.
  */
+import { MAX_INT32 } from "../contract";
 import type { AuditWriter } from "../audit/writer";
 import { evaluationRequestOf, type DecisionLog } from "../decisions/log";
 import { AppError, errors } from "../errors";
@@ -37,7 +38,7 @@ export class PolicyService {
   async list(actor: Actor, opts: { limit: number; cursor?: string }): Promise<{ items: PolicyVersionView[]; next_cursor: string | null }> {
     await this.deps.access.require(actor, "policies:read", policyOps.list.action);
     const after = opts.cursor ? Number(opts.cursor) : undefined;
-    if (after !== undefined && !Number.isInteger(after)) throw errors.invalid("cursor is not valid.", [{ field: "cursor", message: "not a cursor from this list" }]);
+    if (after !== undefined && !(Number.isInteger(after) && after >= 1 && after <= MAX_INT32)) throw errors.invalid("cursor is not valid.", [{ field: "cursor", message: "not a cursor from this list" }]);
     const rows = await this.deps.db.policyVersion.findMany({ where: after !== undefined ? { version: { lt: after } } : {}, orderBy: { version: "desc" }, take: opts.limit + 1 });
     const page = rows.slice(0, opts.limit);
     await this.audited(actor, policyOps.list.action, null);

@@ -74,7 +74,7 @@ class CreateTokenRequest:
     # Default: none; never more than the issuer holds in the realms asked for
     capabilities: Optional[List[Capability]] = None
     # Default: ["*"]
-    realms: Optional[List[Any]] = None
+    realms: Optional[List[str]] = None
     is_admin: Optional[bool] = None
     # Requests per second; null = the server default
     rate_limit: Optional[int] = None
@@ -627,7 +627,7 @@ class CreateBindingRequest:
 
     subject: str
     role: str
-    realm: Any
+    realm: str
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "CreateBindingRequest":

@@ -5,9 +5,10 @@ import { BUILTIN_KV, ENGINE_NAME } from "@/server/engines/names";
 import { ConfirmDialog } from "../confirm";
 import { RolesEditor } from "../engines/roles-editor";
 import { errorCode, errorMessage, showFormError } from "../errors";
+import { RealmSelect } from "../realm-select";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
-import { Badge, Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
+import { Badge, Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
 
 export function EnginesPage() {
   const trpc = useTRPC();
@@ -24,13 +25,7 @@ export function EnginesPage() {
       <QueryState query={realms} isEmpty={(d) => d.length === 0} empty="There are no realms yet: create one on the Realms page first.">
         {(list) => (
           <>
-            <SelectField label="Realm" value={realm} onChange={(e) => setRealm(e.target.value)} className="mb-6 max-w-xs">
-              {list.map((r) => (
-                <option key={r.name} value={r.name}>
-                  {r.name}
-                </option>
-              ))}
-            </SelectField>
+            <RealmSelect realms={list} value={realm} onChange={setRealm} />
             {realm ? <RealmEngines key={realm} realm={realm} /> : <Loading />}
           </>
         )}

@@ -4,9 +4,10 @@ import { useEffect, useState } from "react";
 import type { LeaseView } from "@/server/leases/schemas";
 import { ConfirmDialog } from "../confirm";
 import { errorMessage } from "../errors";
+import { RealmSelect } from "../realm-select";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
-import { Badge, Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME } from "../ui";
+import { Badge, Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, Table, TD, TD_TIME } from "../ui";
 
 /** The current time, once a second, for the countdowns. */
 function useNow(): number {
@@ -39,13 +40,7 @@ export function LeasesPage() {
       <QueryState query={realms} isEmpty={(d) => d.length === 0} empty="There are no realms yet: create one on the Realms page first.">
         {(list) => (
           <>
-            <SelectField label="Realm" value={realm} onChange={(e) => setRealm(e.target.value)} className="mb-6 max-w-xs">
-              {list.map((r) => (
-                <option key={r.name} value={r.name}>
-                  {r.name}
-                </option>
-              ))}
-            </SelectField>
+            <RealmSelect realms={list} value={realm} onChange={setRealm} />
             {realm ? <RealmLeases key={realm} realm={realm} /> : <Loading />}
           </>
         )}

@@ -60,7 +60,7 @@ export const ZForceQuery = z.strictObject({
 const ZConfig = z.record(z.string(), z.unknown());
 
 export const ZMountInput = z
-  .strictObject({ name: ZEngineName, type: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "an engine type such as postgres"), config: ZConfig })
+  .strictObject({ name: ZEngineName, type: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "an engine type name: a lowercase letter, then letters, digits, _ or -"), config: ZConfig })
   .meta({
     id: "MountEngineRequest",
     examples: [

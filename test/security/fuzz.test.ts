@@ -17,7 +17,7 @@ import { STORES, type Reply, type TestServer } from "../helpers/server";
 
 const RUNS_PER_OPERATION = Number(process.env.ARCAN_FUZZ_RUNS ?? 12);
 /** What no error body may contain: stack frames, source locations, SQL, driver or Prisma text. */
-const LEAK = /\bat \S+ \(|\.(?:ts|js|mjs|cjs):\d+|prisma|sqlite|postgres|SQLSTATE|\bSELECT\s|\bINSERT\s|DELETE FROM|syntax error|invalid byte sequence|constraint|TypeError|RangeError|ReferenceError|ECONNREFUSED/i;
+const LEAK = /\bat \S+ \(|\.(?:ts|js|mjs|cjs):\d+|prisma|SQLITE_|SqliteError|PostgreSQL|pg_catalog|SQLSTATE|\bSELECT\s|\bINSERT\s|DELETE FROM|syntax error|invalid byte sequence|constraint|TypeError|RangeError|ReferenceError|ECONNREFUSED/i;
 
 for (const store of STORES) {
   describe(`fuzz: every documented operation (${store})`, () => {

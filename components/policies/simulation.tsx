@@ -1,7 +1,10 @@
 "use client";
 /** A simulation's result: changed decisions by "before->after" as a table and a small bar chart, then examples. */
-import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { Badge, Table, ROW, TD } from "../ui";
+import dynamic from "next/dynamic";
+import { Badge, Loading, Table, ROW, TD } from "../ui";
+
+// Recharts is ~100 KB gzipped: loaded only once a simulation has a result to draw.
+const ChangesChart = dynamic(() => import("./changes-chart").then((m) => m.ChangesChart), { ssr: false, loading: () => <Loading label="Loading chart…" /> });
 
 export interface SimulationResult {
   version: number;
@@ -31,20 +34,7 @@ export function Simulation({ result }: { result: SimulationResult }) {
               </tr>
             ))}
           </Table>
-          <figure className="h-40" aria-label={`Changes: ${rows.map(([c, n]) => `${c} ${n}`).join(", ")}`}>
-            <ResponsiveContainer width="100%" height="100%">
-              <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -20 }}>
-                <XAxis dataKey="change" stroke="var(--arcan-muted)" fontSize={11} />
-                <YAxis allowDecimals={false} stroke="var(--arcan-muted)" fontSize={11} />
-                <Tooltip contentStyle={{ background: "var(--arcan-raised)", border: "1px solid var(--arcan-line)", color: "var(--arcan-fg)" }} />
-                <Bar dataKey="count" name="Decisions" isAnimationActive={false}>
-                  {data.map((d) => (
-                    <Cell key={d.change} fill={d.color} />
-                  ))}
-                </Bar>
-              </BarChart>
-            </ResponsiveContainer>
-          </figure>
+          <ChangesChart data={data} label={`Changes: ${rows.map(([c, n]) => `${c} ${n}`).join(", ")}`} />
         </div>
       ) : null}
       {result.examples.length > 0 ? (

@@ -98,6 +98,10 @@ export class GatewayProxy {
       record(res.statusCode, upstreamStatus, "success");
     } catch (err) {
       const appError = err instanceof AppError ? err : new AppError("bad_gateway", "The upstream connection failed.", { code: "upstream_failed", cause: err });
+      if (appError.status >= 500) {
+        const cause = appError.cause as { code?: string; message?: string } | undefined;
+        this.deps.logger.warn({ requestId: ctx.requestId, route: route.name, code: appError.code, cause: cause?.code ?? cause?.message?.split("\n")[0] }, "gateway request failed");
+      }
       record(res.headersSent ? res.statusCode : appError.status, null, "failure");
       throw appError;
     }
@@ -243,5 +247,5 @@ function upstreamError(err: unknown): AppError {
   const code = (err as { code?: string }).code;
   if (code === "EBLOCKED") return new AppError("bad_gateway", "The upstream resolves to an address the gateway may not reach (set [gateway] allow_private_networks = true for internal upstreams).", { code: "upstream_refused", cause: err });
   if (err instanceof undiciErrors.BodyTimeoutError || err instanceof undiciErrors.HeadersTimeoutError) return new AppError("gateway_timeout", "The upstream did not answer in time.", { code: "upstream_timeout", cause: err });
-  return new AppError("bad_gateway", `The upstream could not be reached${code ? ` (${code})` : ""}.`, { code: "upstream_unreachable", cause: err });
+  return new AppError("bad_gateway", "The upstream could not be reached.", { code: "upstream_unreachable", cause: err });
 }

@@ -30,6 +30,7 @@ for (const store of STORES) {
         { name: "billing", upstream: up.url, ...base },
         { name: "slow", upstream: up.url, ...base, timeout_ms: 300 },
         { name: "small", upstream: up.url, ...base, max_body_bytes: 16 },
+        { name: "gone", upstream: "http://127.0.0.1:9", ...base },
       ]) {
         const r = await s.request("POST", "/api/v1/gateway/routes", { body });
         assert.equal(r.status, 201, r.text);
@@ -128,7 +129,7 @@ for (const store of STORES) {
       assertGatewayProblem(other, 403, "review_required");
     });
 
-    it("gives 504 when the upstream is too slow and 413 when the body is over the route's limit", async () => {
+    it("gives 504 when the upstream is too slow, 413 when the body is over the route's limit, 502 when it is down", async () => {
       const slow = await gatewayCall(s, "GET", "/gateway/slow/slow", { headers: bearer() });
       assertGatewayProblem(slow, 504, "upstream_timeout");
       const before = up.seen.length;
@@ -139,6 +140,9 @@ for (const store of STORES) {
       assertGatewayProblem(chunked, 413, "body_too_large");
       const fits = await gatewayCall(s, "POST", "/gateway/small/invoices", { headers: bearer(), body: "x".repeat(16) });
       assert.equal(fits.status, 200, fits.text);
+      const gone = await gatewayCall(s, "GET", "/gateway/gone/invoices/1", { headers: bearer() });
+      assertGatewayProblem(gone, 502, "upstream_unreachable");
+      assert.doesNotMatch(gone.text, /ECONNREFUSED|127\.0\.0\.1/);
     });
 
     it("uses a new secret version at once", async () => {

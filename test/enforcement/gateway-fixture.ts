@@ -64,7 +64,12 @@ export async function startUpstream(): Promise<Upstream> {
         res.end(JSON.stringify({ url: entry.url, method: entry.method, bytes: entry.body.length }));
       };
       if (req.url?.startsWith("/slow")) setTimeout(reply, 2_000);
-      else reply();
+      else if (req.url?.startsWith("/events")) {
+        // Server-sent events: the second event only after the first was received through the gateway.
+        res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
+        res.write("data: first\n\n");
+        setTimeout(() => res.end("data: second\n\n"), 700);
+      } else reply();
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -140,6 +145,22 @@ export function gatewayCall(server: TestServer, method: string, p: string, opts:
       for (const c of opts.chunks) req.write(c);
       req.end();
     } else req.end();
+  });
+}
+
+/** The chunks of an answer with the milliseconds (since the request) at which each arrived. */
+export function streamedCall(server: TestServer, p: string, headers: Record<string, string>): Promise<{ status: number; chunks: { at: number; text: string }[] }> {
+  const ca = readFileSync(path.join(server.dataDir, "tls.crt"));
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: "127.0.0.1", port: server.port, method: "GET", path: p, ca, servername: "localhost", headers, agent: false }, (res) => {
+      const chunks: { at: number; text: string }[] = [];
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => chunks.push({ at: Date.now() - started, text: c }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, chunks }));
+    });
+    req.on("error", reject);
+    req.end();
   });
 }
 

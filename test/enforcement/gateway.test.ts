@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { allAudit, createRealm, createToken, putSecret, startCore } from "../helpers/core";
 import { STORES, type TestServer } from "../helpers/server";
-import { assertGatewayProblem, gatewayCall, prepareBillingAgent, startUpstream, type Upstream } from "./gateway-fixture";
+import { assertGatewayProblem, gatewayCall, prepareBillingAgent, startUpstream, streamedCall, type Upstream } from "./gateway-fixture";
 
 const KEY_1 = "billing-key-one-5b1e";
 const KEY_2 = "billing-key-two-93ac";
@@ -83,6 +83,16 @@ for (const store of STORES) {
       const chunked = await gatewayCall(s, "POST", "/gateway/billing/invoices", { headers: bearer(), chunks: ["part-1;", "part-2;", "part-3"] });
       assert.equal(chunked.status, 200, chunked.text);
       assert.equal(up.seen.at(-1)!.body, "part-1;part-2;part-3");
+    });
+
+    it("streams the answer as it comes (server-sent events pass through)", async () => {
+      const r = await streamedCall(s, "/gateway/billing/events", bearer());
+      assert.equal(r.status, 200);
+      const text = r.chunks.map((c) => c.text).join("");
+      assert.equal(text, "data: first\n\ndata: second\n\n");
+      const first = r.chunks.find((c) => c.text.includes("first"))!;
+      const last = r.chunks.at(-1)!;
+      assert.ok(last.at - first.at >= 400, `the first event arrived before the upstream finished (${first.at} ms vs ${last.at} ms)`);
     });
 
     it("answers 401 with WWW-Authenticate for no token, a bad token or an API token, and never contacts the upstream", async () => {

@@ -63,6 +63,7 @@ for (const store of STORES) {
       for (const h of ["cookie", "x-agent-hop", "keep-alive", "proxy-authorization", "te"]) assert.equal(seen.headers[h], undefined, `${h} is stripped`);
       assert.ok(!JSON.stringify(seen.headers).includes(token), "the agent's token never reaches the upstream");
       assert.equal(seen.headers["x-request-id"], r.headers["x-request-id"]);
+      assert.equal(r.headers["x-ratelimit-limit"], "1000000", "counted under the token's rate limit");
     });
 
     it("drops the upstream's Set-Cookie and hop-by-hop headers, and passes its status and other headers", async () => {

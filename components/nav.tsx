@@ -18,6 +18,7 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/reviews", label: "Reviews" },
   { href: "/engines", label: "Engines" },
   { href: "/leases", label: "Leases" },
+  { href: "/gateway", label: "Gateway" },
 ];
 
 export function Nav() {

@@ -17,7 +17,8 @@ export type ErrorKind =
   | "unavailable"
   | "internal"
   | "not_implemented"
-  | "bad_gateway";
+  | "bad_gateway"
+  | "gateway_timeout";
 
 export type TrpcCode =
   | "BAD_REQUEST"
@@ -32,7 +33,8 @@ export type TrpcCode =
   | "SERVICE_UNAVAILABLE"
   | "INTERNAL_SERVER_ERROR"
   | "NOT_IMPLEMENTED"
-  | "BAD_GATEWAY";
+  | "BAD_GATEWAY"
+  | "GATEWAY_TIMEOUT";
 
 export const ERROR_TABLE: Record<ErrorKind, { status: number; trpc: TrpcCode; title: string }> = {
   invalid_input: { status: 400, trpc: "BAD_REQUEST", title: "Invalid request" },
@@ -48,6 +50,7 @@ export const ERROR_TABLE: Record<ErrorKind, { status: number; trpc: TrpcCode; ti
   internal: { status: 500, trpc: "INTERNAL_SERVER_ERROR", title: "Internal error" },
   not_implemented: { status: 501, trpc: "NOT_IMPLEMENTED", title: "Not implemented" },
   bad_gateway: { status: 502, trpc: "BAD_GATEWAY", title: "Bad gateway" },
+  gateway_timeout: { status: 504, trpc: "GATEWAY_TIMEOUT", title: "Gateway timeout" },
 };
 
 export interface FieldIssue {
@@ -62,12 +65,12 @@ export class AppError extends Error {
   readonly issues: FieldIssue[] | undefined;
   readonly headers: Record<string, string> | undefined;
   /** Extra problem members a protocol requires (OAuth's `error`, `error_description`). */
-  readonly extensions: Record<string, string> | undefined;
+  readonly extensions: Record<string, unknown> | undefined;
 
   constructor(
     kind: ErrorKind,
     detail: string,
-    opts: { code?: string; issues?: FieldIssue[]; headers?: Record<string, string>; extensions?: Record<string, string>; cause?: unknown } = {},
+    opts: { code?: string; issues?: FieldIssue[]; headers?: Record<string, string>; extensions?: Record<string, unknown>; cause?: unknown } = {},
   ) {
     super(detail, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "AppError";

@@ -19,6 +19,7 @@ import { createRestApp } from "./rest/app";
 import { sendProblem } from "./rest/http";
 import { AppError } from "./errors";
 import { newRequestId } from "./ids";
+import { gatewayActor } from "./gateway/proxy";
 import { createServices, publishServices, type Services } from "./services";
 import { openStore } from "./store/client";
 import { ensureBootstrapToken } from "./tokens/bootstrap";
@@ -108,6 +109,9 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     timers.forEach(clearInterval);
     await services.dispatcher.stop();
+    // The gateway's leases are revoked while the engines' connections are still open.
+    await services.gatewayCredentials.close(gatewayActor("shutdown", null)).catch(() => undefined);
+    await services.gatewayProxy.close().catch(() => undefined);
     await services.pluginRuntime.stop();
     await services.leaseReaper.stop();
     await services.connections.closeAll();

@@ -50,6 +50,10 @@ import { EngineService } from "./engines/service";
 import { LeaseReaper } from "./leases/reaper";
 import { LeaseRevoker } from "./leases/revoker";
 import { LeaseService } from "./leases/service";
+import { GatewayCredentials } from "./gateway/credentials";
+import { gatewayActor, GatewayProxy } from "./gateway/proxy";
+import { GatewayService } from "./gateway/service";
+import { GatewayStore } from "./gateway/store";
 
 export function createServices(deps: { config: ArcanConfig; store: Store; kms: KmsProvider; logger: Logger; metrics: Metrics }) {
   const { config, store, kms, logger, metrics } = deps;
@@ -95,6 +99,41 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const policyDirectory = new PolicyDirectory({ db });
   const decisionLog = new DecisionLog({ db, logger });
   const reviews = new ReviewService({ db, access, audit, outbox, expireAfterSeconds: config.reviews.expire_after, approvalTtlSeconds: config.reviews.approval_ttl });
+  const rateLimiter = new RateLimiter();
+  const secrets = new SecretService({ db, access, audit, keyring, fast: store.fast, outbox });
+  const leases = new LeaseService({
+    db,
+    access,
+    audit,
+    outbox,
+    keyring,
+    runtime: engineRuntime,
+    revoker: leaseRevoker,
+    limits: { maxPerRealm: config.leases.max_per_realm, expiringNotice: config.leases.expiring_notice },
+  });
+  const authorization = new DecisionService({ access, audit, outbox, recorder: decisions, engine: policyEngine, policies: policyDirectory, reviews, decisionLog, stsVerifier });
+  // The gateway: routes (admin CRUD), the credentials it injects, and the proxy on the REST fast path.
+  const gatewayCredentials = new GatewayCredentials({ secrets, leases, logger });
+  const gateway = new GatewayService({
+    store: new GatewayStore(db),
+    access,
+    audit,
+    credentials: gatewayCredentials,
+    allowPrivateNetworks: config.gateway.allow_private_networks,
+    gatewayActor: () => gatewayActor("gateway", null),
+  });
+  const gatewayProxy = new GatewayProxy({
+    gateway,
+    credentials: gatewayCredentials,
+    stsVerifier,
+    authorization,
+    audit,
+    metrics,
+    logger,
+    rateLimiter,
+    config,
+    allowPrivateNetworks: config.gateway.allow_private_networks,
+  });
   return {
     config,
     store,
@@ -105,14 +144,14 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     access,
     keyring,
     tokenCache,
-    rateLimiter: new RateLimiter(),
+    rateLimiter,
     outbox,
     dispatcher,
     syslog,
     tokens,
     realms: new RealmService({ db, access, audit, directory: realmDirectory, keyring, outbox }),
     roles: new RoleService({ db, access, audit, cache: tokenCache, outbox }),
-    secrets: new SecretService({ db, access, audit, keyring, fast: store.fast, outbox }),
+    secrets,
     webhooks: new WebhookService({ db, access, audit, kms, outbox, allowPrivateNetworks, attempts: dispatcher.attempts, onEndpointChanged: (id) => dispatcher.forgetKey(id) }),
     audit: new AuditService({ db, access, audit }),
     users: new UserService({ db, access, audit, cache: tokenCache }),
@@ -128,22 +167,16 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     decisionLog,
     reviews,
     policies: new PolicyService({ db, access, audit, outbox, engine: policyEngine, directory: policyDirectory, decisionLog }),
-    authorization: new DecisionService({ access, audit, outbox, recorder: decisions, engine: policyEngine, policies: policyDirectory, reviews, decisionLog, stsVerifier }),
+    authorization,
     connections,
     engineTypes,
     engineRuntime,
     leaseReaper,
     engines: new EngineService({ db, access, audit, outbox, engineTypes, runtime: engineRuntime, revoker: leaseRevoker }),
-    leases: new LeaseService({
-      db,
-      access,
-      audit,
-      outbox,
-      keyring,
-      runtime: engineRuntime,
-      revoker: leaseRevoker,
-      limits: { maxPerRealm: config.leases.max_per_realm, expiringNotice: config.leases.expiring_notice },
-    }),
+    leases,
+    gateway,
+    gatewayCredentials,
+    gatewayProxy,
     /** /ready: the store answers and the key-encryption key is usable. */
     async ready(): Promise<{ store: boolean; key: boolean }> {
       const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);
@@ -158,7 +191,7 @@ export type Services = ReturnType<typeof createServices>;
  * What transports (REST route handlers, tRPC procedures) may use: the domain services and
  * the read-only operational views, never the store, the audit writer or other plumbing.
  */
-export type DomainServices = Omit<Services, "config" | "store" | "logger" | "auditWriter" | "decisions" | "access" | "keyring" | "tokenCache" | "rateLimiter" | "outbox" | "dispatcher" | "syslog" | "pluginRuntime" | "connections" | "engineTypes" | "engineRuntime" | "leaseReaper" | "decisionLog">;
+export type DomainServices = Omit<Services, "config" | "store" | "logger" | "auditWriter" | "decisions" | "access" | "keyring" | "tokenCache" | "rateLimiter" | "outbox" | "dispatcher" | "syslog" | "pluginRuntime" | "connections" | "engineTypes" | "engineRuntime" | "leaseReaper" | "decisionLog" | "gatewayCredentials" | "gatewayProxy">;
 
 const GLOBAL_KEY = Symbol.for("arcan.services");
 

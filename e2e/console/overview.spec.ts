@@ -39,6 +39,7 @@ test("every navigation link is there, named as the issue says, and each page pas
     ["Audit", "Audit"],
     ["Webhooks", "Webhooks"],
     ["Users", "Users"],
+    ["Gateway", "Gateway"],
     ["Overview", "Overview"],
   ]) {
     await nav.getByRole("link", { name: label, exact: true }).click();

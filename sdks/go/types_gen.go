@@ -1039,6 +1039,171 @@ type RenewedLease struct {
 	Warnings       []string `json:"warnings,omitempty"`
 }
 
+// CreateGatewayRouteRequestResource is the schema of that name in openapi.json.
+type CreateGatewayRouteRequestResource struct {
+	Type string `json:"type"`
+	// e.g. "{path}": the path after the route name, without its leading slash or the query
+	ID string `json:"id"`
+}
+
+// CreateGatewayRouteRequestInjectSecret is the schema of that name in openapi.json: a KV secret, read at each request
+type CreateGatewayRouteRequestInjectSecret struct {
+	Realm string `json:"realm"`
+	Key   string `json:"key"`
+}
+
+// CreateGatewayRouteRequestInjectLease is the schema of that name in openapi.json: a dynamic credential the gateway leases, renews at two thirds of its TTL and replaces when it ends
+type CreateGatewayRouteRequestInjectLease struct {
+	Realm string `json:"realm"`
+	// The engine mount's name
+	Engine string `json:"engine"`
+	Role   string `json:"role"`
+	// Which credential of the lease is injected (default password)
+	Field *string `json:"field,omitempty"`
+}
+
+// CreateGatewayRouteRequestInject is the schema of that name in openapi.json.
+type CreateGatewayRouteRequestInject struct {
+	// The header the credential is sent in
+	Header string `json:"header"`
+	// e.g. "Bearer {{value}}"
+	Format *string `json:"format,omitempty"`
+	// A KV secret, read at each request
+	Secret *CreateGatewayRouteRequestInjectSecret `json:"secret,omitempty"`
+	// A dynamic credential the gateway leases, renews at two thirds of its TTL and replaces when it ends
+	Lease *CreateGatewayRouteRequestInjectLease `json:"lease,omitempty"`
+}
+
+// CreateGatewayRouteRequest is the schema of that name in openapi.json.
+type CreateGatewayRouteRequest struct {
+	Name string `json:"name"`
+	// Base URL of the upstream (https; http only with [gateway] allow_private_networks)
+	Upstream string `json:"upstream"`
+	// The decision's action, e.g. "billing.{method}" ({method} is the HTTP method in lowercase)
+	Action       string                            `json:"action"`
+	Resource     CreateGatewayRouteRequestResource `json:"resource"`
+	Inject       CreateGatewayRouteRequestInject   `json:"inject"`
+	TimeoutMs    *int64                            `json:"timeout_ms,omitempty"`
+	MaxBodyBytes *int64                            `json:"max_body_bytes,omitempty"`
+}
+
+// GatewayRouteResource is the schema of that name in openapi.json.
+type GatewayRouteResource struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// GatewayRouteInjectSecret is the schema of that name in openapi.json.
+type GatewayRouteInjectSecret struct {
+	Realm string `json:"realm"`
+	Key   string `json:"key"`
+}
+
+// GatewayRouteInjectLease is the schema of that name in openapi.json.
+type GatewayRouteInjectLease struct {
+	Realm  string `json:"realm"`
+	Engine string `json:"engine"`
+	Role   string `json:"role"`
+	Field  string `json:"field"`
+}
+
+// GatewayRouteInject is the schema of that name in openapi.json.
+type GatewayRouteInject struct {
+	Header string                    `json:"header"`
+	Format string                    `json:"format"`
+	Secret *GatewayRouteInjectSecret `json:"secret,omitempty"`
+	Lease  *GatewayRouteInjectLease  `json:"lease,omitempty"`
+}
+
+// GatewayRoute is the schema of that name in openapi.json: a gateway route: /gateway/<name>/<path> goes to <upstream>/<path> with the credential injected
+type GatewayRoute struct {
+	Name     string               `json:"name"`
+	Upstream string               `json:"upstream"`
+	Action   string               `json:"action"`
+	Resource GatewayRouteResource `json:"resource"`
+	Inject   GatewayRouteInject   `json:"inject"`
+	// Where the injected value comes from ("secret:myapp/BILLING_API_KEY", "lease:myapp/pg/readonly"); never the value
+	CredentialSource string `json:"credential_source"`
+	TimeoutMs        int64  `json:"timeout_ms"`
+	MaxBodyBytes     int64  `json:"max_body_bytes"`
+	CreatedAt        string `json:"created_at"`
+	UpdatedAt        string `json:"updated_at"`
+}
+
+// GatewayRouteList is the schema of that name in openapi.json.
+type GatewayRouteList struct {
+	Items []GatewayRoute `json:"items"`
+}
+
+// UpdateGatewayRouteRequestResource is the schema of that name in openapi.json.
+type UpdateGatewayRouteRequestResource struct {
+	Type string `json:"type"`
+	// e.g. "{path}": the path after the route name, without its leading slash or the query
+	ID string `json:"id"`
+}
+
+// UpdateGatewayRouteRequestInjectSecret is the schema of that name in openapi.json: a KV secret, read at each request
+type UpdateGatewayRouteRequestInjectSecret struct {
+	Realm string `json:"realm"`
+	Key   string `json:"key"`
+}
+
+// UpdateGatewayRouteRequestInjectLease is the schema of that name in openapi.json: a dynamic credential the gateway leases, renews at two thirds of its TTL and replaces when it ends
+type UpdateGatewayRouteRequestInjectLease struct {
+	Realm string `json:"realm"`
+	// The engine mount's name
+	Engine string `json:"engine"`
+	Role   string `json:"role"`
+	// Which credential of the lease is injected (default password)
+	Field *string `json:"field,omitempty"`
+}
+
+// UpdateGatewayRouteRequestInject is the schema of that name in openapi.json.
+type UpdateGatewayRouteRequestInject struct {
+	// The header the credential is sent in
+	Header string `json:"header"`
+	// e.g. "Bearer {{value}}"
+	Format *string `json:"format,omitempty"`
+	// A KV secret, read at each request
+	Secret *UpdateGatewayRouteRequestInjectSecret `json:"secret,omitempty"`
+	// A dynamic credential the gateway leases, renews at two thirds of its TTL and replaces when it ends
+	Lease *UpdateGatewayRouteRequestInjectLease `json:"lease,omitempty"`
+}
+
+// UpdateGatewayRouteRequest is the schema of that name in openapi.json.
+type UpdateGatewayRouteRequest struct {
+	// Base URL of the upstream (https; http only with [gateway] allow_private_networks)
+	Upstream *string `json:"upstream,omitempty"`
+	// The decision's action, e.g. "billing.{method}" ({method} is the HTTP method in lowercase)
+	Action       *string                            `json:"action,omitempty"`
+	Resource     *UpdateGatewayRouteRequestResource `json:"resource,omitempty"`
+	Inject       *UpdateGatewayRouteRequestInject   `json:"inject,omitempty"`
+	TimeoutMs    *int64                             `json:"timeout_ms,omitempty"`
+	MaxBodyBytes *int64                             `json:"max_body_bytes,omitempty"`
+}
+
+// GatewayRequestListItems is the schema of that name in openapi.json.
+type GatewayRequestListItems struct {
+	Time       string  `json:"time"`
+	RequestID  string  `json:"request_id"`
+	Route      *string `json:"route"`
+	Method     *string `json:"method"`
+	Path       *string `json:"path"`
+	Agent      *string `json:"agent"`
+	Decision   *string `json:"decision"`
+	DecisionID *string `json:"decision_id"`
+	// What the gateway answered
+	Status int64 `json:"status"`
+	// null when the upstream was not contacted or did not answer
+	UpstreamStatus *int64   `json:"upstream_status"`
+	LatencyMs      *float64 `json:"latency_ms"`
+}
+
+// GatewayRequestList is the schema of that name in openapi.json.
+type GatewayRequestList struct {
+	Items []GatewayRequestListItems `json:"items"`
+}
+
 // ProblemErrors is the schema of that name in openapi.json.
 type ProblemErrors struct {
 	Field   string `json:"field"`

@@ -112,6 +112,10 @@ const sections = {
     /** Lets trusted issuers' jwks_url point to loopback and private addresses (tests, internal IdPs). */
     allow_private_networks: bool.default(false),
   }),
+  gateway: z.strictObject({
+    /** Lets gateway routes point to loopback and private addresses (internal upstreams, tests). */
+    allow_private_networks: bool.default(false),
+  }),
   reviews: z.strictObject({
     expire_after: duration.default(3600),
     approval_ttl: duration.default(900),

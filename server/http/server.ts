@@ -19,6 +19,7 @@ export function isRestPath(url: string): boolean {
     url.startsWith("/api/v1/") ||
     url === "/api/v1" ||
     url.startsWith("/.well-known/") ||
+    url.startsWith("/gateway/") ||
     /^\/(health|ready|metrics)(\?|$)/.test(url)
   );
 }

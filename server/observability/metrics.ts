@@ -31,6 +31,19 @@ export function createMetrics() {
       labelNames: ["lane"] as const,
       registers: [registry],
     }),
+    gatewayRequests: new Counter({
+      name: "arcan_gateway_requests_total",
+      help: "Gateway requests that were decided, by route, decision and upstream status (none: the upstream was not contacted or did not answer).",
+      labelNames: ["route", "decision", "upstream_status"] as const,
+      registers: [registry],
+    }),
+    gatewayDuration: new Histogram({
+      name: "arcan_gateway_request_duration_seconds",
+      help: "Gateway request latency (verification, decision and the upstream's whole answer) by route and decision.",
+      labelNames: ["route", "decision"] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
     auditQueueDepth: new Gauge({
       name: "arcan_audit_queue_depth",
       help: "Audit records waiting to be committed.",

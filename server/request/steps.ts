@@ -47,14 +47,16 @@ export interface LimitDeps {
 
 /**
  * The one rate-limit decision of a request: an identified principal is counted under its
- * subject (the same budget whether it calls REST or the console), anyone else under the
- * client's IP. Over the limit is a 429 carrying Retry-After and the X-RateLimit-* headers.
+ * subject (the same budget whether it calls REST or the console), an STS token at the
+ * gateway under its jti (the per-token default), anyone else under the client's IP. Over the limit is a 429 carrying Retry-After and the X-RateLimit-* headers.
  */
-export function limit(deps: LimitDeps, who: { principal: Principal } | { ip: string }): RateDecision {
+export function limit(deps: LimitDeps, who: { principal: Principal } | { ip: string } | { stsToken: string }): RateDecision {
   const decision =
     "principal" in who
       ? deps.rateLimiter.check(who.principal.subject, who.principal.rateLimit ?? deps.config.rate_limit.per_token)
-      : deps.rateLimiter.check(`ip:${who.ip}`, deps.config.rate_limit.per_ip);
+      : "stsToken" in who
+        ? deps.rateLimiter.check(`sts:${who.stsToken}`, deps.config.rate_limit.per_token)
+        : deps.rateLimiter.check(`ip:${who.ip}`, deps.config.rate_limit.per_ip);
   if (!decision.allowed) {
     const retryAfter = String(Math.max(1, decision.reset - Math.floor(Date.now() / 1000)));
     throw new AppError("rate_limited", `Rate limit of ${decision.limit} requests per second exceeded.`, {

@@ -10,6 +10,7 @@ import { scrubUrl } from "../observability/logger";
 import type { Actor, Principal } from "../rbac/principal";
 import { createObserver, describeError, identify, limit, rateHeaders, requestIdOf } from "../request/steps";
 import type { DomainServices, Services } from "../services";
+import { GATEWAY_PREFIX } from "../gateway/headers";
 import { extractCredential } from "./credentials";
 import { clientIp, hasBody, readFormBody, readJsonBody, sendJson, sendProblem } from "./http";
 import { isOpaqueText, type AnyRoute, type RawReply } from "./route";
@@ -31,7 +32,13 @@ export function createRestApp(services: Services): RestHandler {
     const method = req.method ?? "GET";
     let routeLabel = "unmatched";
     let principal: Principal | null = null;
+    let subject: string | undefined;
     try {
+      if (url.pathname.startsWith(GATEWAY_PREFIX)) {
+        routeLabel = "/gateway/:name/*";
+        ({ subject } = await services.gatewayProxy.handle(req, res, { requestId, ip: clientIp(req) }));
+        return;
+      }
       const { route, params } = router.match(method, url.pathname);
       routeLabel = route.path;
       const credential = extractCredential(req, url.search, config.auth.query_param_token);
@@ -49,7 +56,7 @@ export function createRestApp(services: Services): RestHandler {
       else res.destroy();
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      observe({ route: routeLabel, method, status: res.statusCode, seconds, requestId, url: scrubUrl(url.raw), subject: principal?.subject });
+      observe({ route: routeLabel, method, status: res.statusCode, seconds, requestId, url: scrubUrl(url.raw), subject: principal?.subject ?? subject });
     }
   };
 }

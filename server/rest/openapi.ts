@@ -32,6 +32,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   audit: "The tamper-evident audit trail: search and chain verification.",
   webhooks: "Signed event delivery to your endpoints: subscriptions, delivery log, dead letters, redelivery.",
   plugins: "Signed, sandboxed plugins that add engine types: install from the registry or upload, upgrade, remove.",
+  gateway: "The transparent proxy's routes: /gateway/<name>/<path> with an STS token is decided by policy and sent upstream with the route's credential injected.",
 };
 
 const HEADERS: Record<string, { description: string; schema: JsonSchema }> = {

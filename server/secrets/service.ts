@@ -51,6 +51,17 @@ export class SecretService {
     return { key, value, version: row.version, created_at: row.secretCreatedAt.toISOString(), updated_at: row.versionCreatedAt.toISOString() };
   }
 
+  /**
+   * The current value for an enforcement point that injects it (the gateway): the same
+   * capability check as `get`, no audit record of its own (the caller audits the use).
+   */
+  async resolve(actor: Actor, realmName: string, key: string): Promise<string> {
+    const realm = await this.deps.access.requireRealm(actor, ops.get.capability, realmName, ops.get.action);
+    const row = await realmStore(this.deps.db, realm, this.deps.fast).secrets.readVersion(key, undefined);
+    if (!row) throw new AppError("unavailable", `The credential this route injects (secret "${key}" in realm "${realmName}") does not exist.`, { code: "gateway_credential_unavailable" });
+    return this.deps.keyring.decrypt(realm, row.keyVersion, aad(key, row.version), row.ciphertext);
+  }
+
   /** Writes a new version. `cas` is the version the caller expects to be current (0: must not exist). */
   async put(actor: Actor, realmName: string, key: string, value: string, cas?: number): Promise<SecretMeta> {
     const realm = await this.deps.access.requireRealm(actor, ops.put.capability, realmName, ops.put.action);

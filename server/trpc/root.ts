@@ -15,6 +15,7 @@ import { reviewsRouter } from "./routers/reviews";
 import { decisionLogRouter } from "./routers/decision-log";
 import { enginesRouter } from "./routers/engines";
 import { leasesRouter } from "./routers/leases";
+import { gatewayRouter } from "./routers/gateway";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -34,6 +35,7 @@ export const appRouter = createTRPCRouter({
   decisionLog: decisionLogRouter,
   engines: enginesRouter,
   leases: leasesRouter,
+  gateway: gatewayRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1445,6 +1445,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List gateway routes
+         * @description Requires the capability `admin`.
+         */
+        get: operations["listGatewayRoutes"];
+        put?: never;
+        /**
+         * Add a gateway route
+         * @description Requests to /gateway/<name>/<path> with an STS token are decided with the route's templates and, when allowed, sent to <upstream>/<path> with the credential injected.
+         *
+         *     Requires the capability `admin`.
+         */
+        post: operations["createGatewayRoute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/routes/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A gateway route
+         * @description Requires the capability `admin`.
+         */
+        get: operations["getGatewayRoute"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a gateway route (a lease it holds is revoked)
+         * @description Requires the capability `admin`.
+         */
+        delete: operations["deleteGatewayRoute"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a gateway route
+         * @description Requires the capability `admin`.
+         */
+        patch: operations["updateGatewayRoute"];
+        trace?: never;
+    };
+    "/api/v1/gateway/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent proxied requests with their decision and upstream status (from the audit log)
+         * @description Requires the capability `admin`.
+         */
+        get: operations["listGatewayRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -2827,6 +2901,201 @@ export interface components {
             revoke_attempts: number;
             last_error: string | null;
             warnings?: string[];
+        };
+        /**
+         * @example {
+         *       "name": "billing",
+         *       "upstream": "https://billing.internal:9443",
+         *       "action": "billing.{method}",
+         *       "resource": {
+         *         "type": "endpoint",
+         *         "id": "{path}"
+         *       },
+         *       "inject": {
+         *         "header": "Authorization",
+         *         "format": "Bearer {{value}}",
+         *         "secret": {
+         *           "realm": "myapp",
+         *           "key": "BILLING_API_KEY"
+         *         }
+         *       },
+         *       "timeout_ms": 10000,
+         *       "max_body_bytes": 1048576
+         *     }
+         */
+        CreateGatewayRouteRequest: {
+            name: string;
+            /** @description Base URL of the upstream (https; http only with [gateway] allow_private_networks) */
+            upstream: string;
+            /** @description The decision's action, e.g. "billing.{method}" ({method} is the HTTP method in lowercase) */
+            action: string;
+            resource: {
+                type: string;
+                /** @description e.g. "{path}": the path after the route name, without its leading slash or the query */
+                id: string;
+            };
+            inject: {
+                /** @description The header the credential is sent in */
+                header: string;
+                /**
+                 * @description e.g. "Bearer {{value}}"
+                 * @default {{value}}
+                 */
+                format: string;
+                /** @description A KV secret, read at each request */
+                secret?: {
+                    /** @example myapp */
+                    realm: string;
+                    /** @example DATABASE_URL */
+                    key: string;
+                };
+                /** @description A dynamic credential the gateway leases, renews at two thirds of its TTL and replaces when it ends */
+                lease?: {
+                    /** @example myapp */
+                    realm: string;
+                    /**
+                     * @description The engine mount's name
+                     * @example pg
+                     */
+                    engine: string;
+                    /** @example readonly */
+                    role: string;
+                    /**
+                     * @description Which credential of the lease is injected (default password)
+                     * @default password
+                     */
+                    field: string;
+                };
+            };
+            /** @default 10000 */
+            timeout_ms: number;
+            /** @default 1048576 */
+            max_body_bytes: number;
+        };
+        /**
+         * @description A gateway route: /gateway/<name>/<path> goes to <upstream>/<path> with the credential injected
+         * @example {
+         *       "name": "billing",
+         *       "upstream": "https://billing.internal:9443",
+         *       "action": "billing.{method}",
+         *       "resource": {
+         *         "type": "endpoint",
+         *         "id": "{path}"
+         *       },
+         *       "inject": {
+         *         "header": "Authorization",
+         *         "format": "Bearer {{value}}",
+         *         "secret": {
+         *           "realm": "myapp",
+         *           "key": "BILLING_API_KEY"
+         *         }
+         *       },
+         *       "timeout_ms": 10000,
+         *       "max_body_bytes": 1048576,
+         *       "credential_source": "secret:myapp/BILLING_API_KEY",
+         *       "created_at": "2026-11-22T10:00:00.000Z",
+         *       "updated_at": "2026-11-22T10:00:00.000Z"
+         *     }
+         */
+        GatewayRoute: {
+            name: string;
+            upstream: string;
+            action: string;
+            resource: {
+                type: string;
+                id: string;
+            };
+            inject: {
+                header: string;
+                format: string;
+                secret?: {
+                    realm: string;
+                    key: string;
+                };
+                lease?: {
+                    realm: string;
+                    engine: string;
+                    role: string;
+                    field: string;
+                };
+            };
+            /** @description Where the injected value comes from ("secret:myapp/BILLING_API_KEY", "lease:myapp/pg/readonly"); never the value */
+            credential_source: string;
+            timeout_ms: number;
+            max_body_bytes: number;
+            created_at: string;
+            updated_at: string;
+        };
+        GatewayRouteList: {
+            items: components["schemas"]["GatewayRoute"][];
+        };
+        /**
+         * @example {
+         *       "timeout_ms": 5000
+         *     }
+         */
+        UpdateGatewayRouteRequest: {
+            /** @description Base URL of the upstream (https; http only with [gateway] allow_private_networks) */
+            upstream?: string;
+            /** @description The decision's action, e.g. "billing.{method}" ({method} is the HTTP method in lowercase) */
+            action?: string;
+            resource?: {
+                type: string;
+                /** @description e.g. "{path}": the path after the route name, without its leading slash or the query */
+                id: string;
+            };
+            inject?: {
+                /** @description The header the credential is sent in */
+                header: string;
+                /**
+                 * @description e.g. "Bearer {{value}}"
+                 * @default {{value}}
+                 */
+                format: string;
+                /** @description A KV secret, read at each request */
+                secret?: {
+                    /** @example myapp */
+                    realm: string;
+                    /** @example DATABASE_URL */
+                    key: string;
+                };
+                /** @description A dynamic credential the gateway leases, renews at two thirds of its TTL and replaces when it ends */
+                lease?: {
+                    /** @example myapp */
+                    realm: string;
+                    /**
+                     * @description The engine mount's name
+                     * @example pg
+                     */
+                    engine: string;
+                    /** @example readonly */
+                    role: string;
+                    /**
+                     * @description Which credential of the lease is injected (default password)
+                     * @default password
+                     */
+                    field: string;
+                };
+            };
+            timeout_ms?: number;
+            max_body_bytes?: number;
+        };
+        GatewayRequestList: {
+            items: {
+                time: string;
+                request_id: string;
+                route: string | null;
+                method: string | null;
+                path: string | null;
+                agent: string | null;
+                decision: string | null;
+                decision_id: string | null;
+                /** @description What the gateway answered */
+                status: number;
+                /** @description null when the upstream was not contacted or did not answer */
+                upstream_status: number | null;
+                latency_ms: number | null;
+            }[];
         };
         /** @description RFC 9457 problem details; `code` is stable and machine-readable */
         Problem: {
@@ -6488,6 +6757,212 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listGatewayRoutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayRouteList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createGatewayRoute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGatewayRouteRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayRoute"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getGatewayRoute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayRoute"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteGatewayRoute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateGatewayRoute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGatewayRouteRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayRoute"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listGatewayRequests: {
+        parameters: {
+            query?: {
+                route?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayRequestList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
             413: components["responses"]["Problem413"];
             429: components["responses"]["Problem429"];
             503: components["responses"]["Problem503"];

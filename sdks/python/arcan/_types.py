@@ -3406,6 +3406,531 @@ class RenewedLease:
 
 
 @dataclass
+class CreateGatewayRouteRequestResource:
+    """The CreateGatewayRouteRequestResource schema of openapi.json."""
+
+    type: str
+    # e.g. "{path}": the path after the route name, without its leading slash or the query
+    id: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "CreateGatewayRouteRequestResource":
+        return cls(
+            type=d["type"],
+            id=d["id"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["type"] = self.type
+        out["id"] = self.id
+        return out
+
+
+@dataclass
+class CreateGatewayRouteRequestInjectSecret:
+    """A KV secret, read at each request"""
+
+    realm: str
+    key: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "CreateGatewayRouteRequestInjectSecret":
+        return cls(
+            realm=d["realm"],
+            key=d["key"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["realm"] = self.realm
+        out["key"] = self.key
+        return out
+
+
+@dataclass
+class CreateGatewayRouteRequestInjectLease:
+    """A dynamic credential the gateway leases, renews at two thirds of its TTL and replaces when it ends"""
+
+    realm: str
+    # The engine mount's name
+    engine: str
+    role: str
+    # Which credential of the lease is injected (default password)
+    field: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "CreateGatewayRouteRequestInjectLease":
+        return cls(
+            realm=d["realm"],
+            engine=d["engine"],
+            role=d["role"],
+            field=d.get("field"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["realm"] = self.realm
+        out["engine"] = self.engine
+        out["role"] = self.role
+        if self.field is not None:
+            out["field"] = self.field
+        return out
+
+
+@dataclass
+class CreateGatewayRouteRequestInject:
+    """The CreateGatewayRouteRequestInject schema of openapi.json."""
+
+    # The header the credential is sent in
+    header: str
+    # e.g. "Bearer {{value}}"
+    format: Optional[str] = None
+    # A KV secret, read at each request
+    secret: Optional[CreateGatewayRouteRequestInjectSecret] = None
+    # A dynamic credential the gateway leases, renews at two thirds of its TTL and replaces when it ends
+    lease: Optional[CreateGatewayRouteRequestInjectLease] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "CreateGatewayRouteRequestInject":
+        return cls(
+            header=d["header"],
+            format=d.get("format"),
+            secret=None if d.get("secret") is None else CreateGatewayRouteRequestInjectSecret.from_dict(d.get("secret")),
+            lease=None if d.get("lease") is None else CreateGatewayRouteRequestInjectLease.from_dict(d.get("lease")),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["header"] = self.header
+        if self.format is not None:
+            out["format"] = self.format
+        if self.secret is not None:
+            out["secret"] = self.secret.to_dict()
+        if self.lease is not None:
+            out["lease"] = self.lease.to_dict()
+        return out
+
+
+@dataclass
+class CreateGatewayRouteRequest:
+    """The CreateGatewayRouteRequest schema of openapi.json."""
+
+    name: str
+    # Base URL of the upstream (https; http only with [gateway] allow_private_networks)
+    upstream: str
+    # The decision's action, e.g. "billing.{method}" ({method} is the HTTP method in lowercase)
+    action: str
+    resource: CreateGatewayRouteRequestResource
+    inject: CreateGatewayRouteRequestInject
+    timeout_ms: Optional[int] = None
+    max_body_bytes: Optional[int] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "CreateGatewayRouteRequest":
+        return cls(
+            name=d["name"],
+            upstream=d["upstream"],
+            action=d["action"],
+            resource=CreateGatewayRouteRequestResource.from_dict(d["resource"]),
+            inject=CreateGatewayRouteRequestInject.from_dict(d["inject"]),
+            timeout_ms=d.get("timeout_ms"),
+            max_body_bytes=d.get("max_body_bytes"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["name"] = self.name
+        out["upstream"] = self.upstream
+        out["action"] = self.action
+        out["resource"] = self.resource.to_dict()
+        out["inject"] = self.inject.to_dict()
+        if self.timeout_ms is not None:
+            out["timeout_ms"] = self.timeout_ms
+        if self.max_body_bytes is not None:
+            out["max_body_bytes"] = self.max_body_bytes
+        return out
+
+
+@dataclass
+class GatewayRouteResource:
+    """The GatewayRouteResource schema of openapi.json."""
+
+    type: str
+    id: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "GatewayRouteResource":
+        return cls(
+            type=d["type"],
+            id=d["id"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["type"] = self.type
+        out["id"] = self.id
+        return out
+
+
+@dataclass
+class GatewayRouteInjectSecret:
+    """The GatewayRouteInjectSecret schema of openapi.json."""
+
+    realm: str
+    key: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "GatewayRouteInjectSecret":
+        return cls(
+            realm=d["realm"],
+            key=d["key"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["realm"] = self.realm
+        out["key"] = self.key
+        return out
+
+
+@dataclass
+class GatewayRouteInjectLease:
+    """The GatewayRouteInjectLease schema of openapi.json."""
+
+    realm: str
+    engine: str
+    role: str
+    field: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "GatewayRouteInjectLease":
+        return cls(
+            realm=d["realm"],
+            engine=d["engine"],
+            role=d["role"],
+            field=d["field"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["realm"] = self.realm
+        out["engine"] = self.engine
+        out["role"] = self.role
+        out["field"] = self.field
+        return out
+
+
+@dataclass
+class GatewayRouteInject:
+    """The GatewayRouteInject schema of openapi.json."""
+
+    header: str
+    format: str
+    secret: Optional[GatewayRouteInjectSecret] = None
+    lease: Optional[GatewayRouteInjectLease] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "GatewayRouteInject":
+        return cls(
+            header=d["header"],
+            format=d["format"],
+            secret=None if d.get("secret") is None else GatewayRouteInjectSecret.from_dict(d.get("secret")),
+            lease=None if d.get("lease") is None else GatewayRouteInjectLease.from_dict(d.get("lease")),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["header"] = self.header
+        out["format"] = self.format
+        if self.secret is not None:
+            out["secret"] = self.secret.to_dict()
+        if self.lease is not None:
+            out["lease"] = self.lease.to_dict()
+        return out
+
+
+@dataclass
+class GatewayRoute:
+    """A gateway route: /gateway/<name>/<path> goes to <upstream>/<path> with the credential injected"""
+
+    name: str
+    upstream: str
+    action: str
+    resource: GatewayRouteResource
+    inject: GatewayRouteInject
+    # Where the injected value comes from ("secret:myapp/BILLING_API_KEY", "lease:myapp/pg/readonly"); never the value
+    credential_source: str
+    timeout_ms: int
+    max_body_bytes: int
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "GatewayRoute":
+        return cls(
+            name=d["name"],
+            upstream=d["upstream"],
+            action=d["action"],
+            resource=GatewayRouteResource.from_dict(d["resource"]),
+            inject=GatewayRouteInject.from_dict(d["inject"]),
+            credential_source=d["credential_source"],
+            timeout_ms=d["timeout_ms"],
+            max_body_bytes=d["max_body_bytes"],
+            created_at=d["created_at"],
+            updated_at=d["updated_at"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["name"] = self.name
+        out["upstream"] = self.upstream
+        out["action"] = self.action
+        out["resource"] = self.resource.to_dict()
+        out["inject"] = self.inject.to_dict()
+        out["credential_source"] = self.credential_source
+        out["timeout_ms"] = self.timeout_ms
+        out["max_body_bytes"] = self.max_body_bytes
+        out["created_at"] = self.created_at
+        out["updated_at"] = self.updated_at
+        return out
+
+
+@dataclass
+class GatewayRouteList:
+    """The GatewayRouteList schema of openapi.json."""
+
+    items: List[GatewayRoute]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "GatewayRouteList":
+        return cls(
+            items=[GatewayRoute.from_dict(x) for x in d["items"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["items"] = [x.to_dict() for x in self.items]
+        return out
+
+
+@dataclass
+class UpdateGatewayRouteRequestResource:
+    """The UpdateGatewayRouteRequestResource schema of openapi.json."""
+
+    type: str
+    # e.g. "{path}": the path after the route name, without its leading slash or the query
+    id: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "UpdateGatewayRouteRequestResource":
+        return cls(
+            type=d["type"],
+            id=d["id"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["type"] = self.type
+        out["id"] = self.id
+        return out
+
+
+@dataclass
+class UpdateGatewayRouteRequestInjectSecret:
+    """A KV secret, read at each request"""
+
+    realm: str
+    key: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "UpdateGatewayRouteRequestInjectSecret":
+        return cls(
+            realm=d["realm"],
+            key=d["key"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["realm"] = self.realm
+        out["key"] = self.key
+        return out
+
+
+@dataclass
+class UpdateGatewayRouteRequestInjectLease:
+    """A dynamic credential the gateway leases, renews at two thirds of its TTL and replaces when it ends"""
+
+    realm: str
+    # The engine mount's name
+    engine: str
+    role: str
+    # Which credential of the lease is injected (default password)
+    field: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "UpdateGatewayRouteRequestInjectLease":
+        return cls(
+            realm=d["realm"],
+            engine=d["engine"],
+            role=d["role"],
+            field=d.get("field"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["realm"] = self.realm
+        out["engine"] = self.engine
+        out["role"] = self.role
+        if self.field is not None:
+            out["field"] = self.field
+        return out
+
+
+@dataclass
+class UpdateGatewayRouteRequestInject:
+    """The UpdateGatewayRouteRequestInject schema of openapi.json."""
+
+    # The header the credential is sent in
+    header: str
+    # e.g. "Bearer {{value}}"
+    format: Optional[str] = None
+    # A KV secret, read at each request
+    secret: Optional[UpdateGatewayRouteRequestInjectSecret] = None
+    # A dynamic credential the gateway leases, renews at two thirds of its TTL and replaces when it ends
+    lease: Optional[UpdateGatewayRouteRequestInjectLease] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "UpdateGatewayRouteRequestInject":
+        return cls(
+            header=d["header"],
+            format=d.get("format"),
+            secret=None if d.get("secret") is None else UpdateGatewayRouteRequestInjectSecret.from_dict(d.get("secret")),
+            lease=None if d.get("lease") is None else UpdateGatewayRouteRequestInjectLease.from_dict(d.get("lease")),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["header"] = self.header
+        if self.format is not None:
+            out["format"] = self.format
+        if self.secret is not None:
+            out["secret"] = self.secret.to_dict()
+        if self.lease is not None:
+            out["lease"] = self.lease.to_dict()
+        return out
+
+
+@dataclass
+class UpdateGatewayRouteRequest:
+    """The UpdateGatewayRouteRequest schema of openapi.json."""
+
+    # Base URL of the upstream (https; http only with [gateway] allow_private_networks)
+    upstream: Optional[str] = None
+    # The decision's action, e.g. "billing.{method}" ({method} is the HTTP method in lowercase)
+    action: Optional[str] = None
+    resource: Optional[UpdateGatewayRouteRequestResource] = None
+    inject: Optional[UpdateGatewayRouteRequestInject] = None
+    timeout_ms: Optional[int] = None
+    max_body_bytes: Optional[int] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "UpdateGatewayRouteRequest":
+        return cls(
+            upstream=d.get("upstream"),
+            action=d.get("action"),
+            resource=None if d.get("resource") is None else UpdateGatewayRouteRequestResource.from_dict(d.get("resource")),
+            inject=None if d.get("inject") is None else UpdateGatewayRouteRequestInject.from_dict(d.get("inject")),
+            timeout_ms=d.get("timeout_ms"),
+            max_body_bytes=d.get("max_body_bytes"),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        if self.upstream is not None:
+            out["upstream"] = self.upstream
+        if self.action is not None:
+            out["action"] = self.action
+        if self.resource is not None:
+            out["resource"] = self.resource.to_dict()
+        if self.inject is not None:
+            out["inject"] = self.inject.to_dict()
+        if self.timeout_ms is not None:
+            out["timeout_ms"] = self.timeout_ms
+        if self.max_body_bytes is not None:
+            out["max_body_bytes"] = self.max_body_bytes
+        return out
+
+
+@dataclass
+class GatewayRequestListItems:
+    """The GatewayRequestListItems schema of openapi.json."""
+
+    time: str
+    request_id: str
+    route: Optional[str]
+    method: Optional[str]
+    path: Optional[str]
+    agent: Optional[str]
+    decision: Optional[str]
+    decision_id: Optional[str]
+    # What the gateway answered
+    status: int
+    # null when the upstream was not contacted or did not answer
+    upstream_status: Optional[int]
+    latency_ms: Optional[float]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "GatewayRequestListItems":
+        return cls(
+            time=d["time"],
+            request_id=d["request_id"],
+            route=d["route"],
+            method=d["method"],
+            path=d["path"],
+            agent=d["agent"],
+            decision=d["decision"],
+            decision_id=d["decision_id"],
+            status=d["status"],
+            upstream_status=d["upstream_status"],
+            latency_ms=d["latency_ms"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["time"] = self.time
+        out["request_id"] = self.request_id
+        out["route"] = self.route
+        out["method"] = self.method
+        out["path"] = self.path
+        out["agent"] = self.agent
+        out["decision"] = self.decision
+        out["decision_id"] = self.decision_id
+        out["status"] = self.status
+        out["upstream_status"] = self.upstream_status
+        out["latency_ms"] = self.latency_ms
+        return out
+
+
+@dataclass
+class GatewayRequestList:
+    """The GatewayRequestList schema of openapi.json."""
+
+    items: List[GatewayRequestListItems]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "GatewayRequestList":
+        return cls(
+            items=[GatewayRequestListItems.from_dict(x) for x in d["items"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        out["items"] = [x.to_dict() for x in self.items]
+        return out
+
+
+@dataclass
 class ProblemErrors:
     """The ProblemErrors schema of openapi.json."""
 

@@ -18,6 +18,7 @@ import { decisionRoutes } from "./decisions";
 import { reviewRoutes } from "./reviews";
 import { engineRoutes } from "./engines";
 import { leaseRoutes } from "./leases";
+import { gatewayRoutes } from "./gateway";
 
 let openApiText: string | null = null;
 
@@ -38,6 +39,7 @@ export const allRoutes: AnyRoute[] = [
   ...reviewRoutes,
   ...engineRoutes,
   ...leaseRoutes,
+  ...gatewayRoutes,
   publicRoute({
     method: "GET",
     path: "/api/v1/openapi.json",

@@ -51,7 +51,9 @@ async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), "arcan-bench-"));
   const bootstrap = "bench-admin-token-0123456789abcdefghijklmnop";
   if (!existsSync(path.join(ROOT, "dist/server/main.mjs"))) throw new Error("run `npm run build` first: the benchmark measures the production bundle");
-  const arcan = await spawnArcan({ ARCAN_DATA_DIR: dataDir, ARCAN_BOOTSTRAP_TOKEN: bootstrap, ARCAN_LOG_LEVEL: "warn" }, { production: true });
+  // BENCH_CPU_PROF=<dir>: the Arcan process writes V8 CPU profiles there (summarise with bench/profile-summary.ts).
+  const nodeArgs = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const arcan = await spawnArcan({ ARCAN_DATA_DIR: dataDir, ARCAN_BOOTSTRAP_TOKEN: bootstrap, ARCAN_LOG_LEVEL: "warn" }, { production: true, nodeArgs });
   // The whole Arcan process (all its threads) goes to core 0.
   if (hasTaskset && arcan.child.pid) spawnSync("taskset", ["-acp", "0", String(arcan.child.pid)]);
   const ca = readFileSync(path.join(dataDir, "tls.crt"));

@@ -3,7 +3,11 @@
  * self time by function and by area (package or server folder), so profiles can be
  * kept in the repository as text instead of multi-megabyte JSON.
  *
- *   npx tsx bench/profile-summary.ts <file.cpuprofile>... > bench/profiles/<name>.md
+ *   npx tsx bench/profile-summary.ts [--last=<seconds>] <file.cpuprofile>... > bench/profiles/<name>.md
+ *
+ * --last counts only the samples of the final N seconds (the load phase: the benchmark
+ * stops the server right after it), leaving start-up out. Idle time is left out of the
+ * shares: they are shares of the thread's busy time.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -31,10 +35,17 @@ function area(url: string, fn: string): string {
   return path.basename(url);
 }
 
-function summarise(file: string, top = 25): string {
+function summarise(file: string, lastSeconds: number | null, top = 25): string {
   const p = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  const idle = new Set(p.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
+  const from = lastSeconds === null ? -Infinity : p.endTime - lastSeconds * 1e6;
   const self = new Map<number, number>();
-  for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i]!, (self.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i] ?? 0));
+  let t = p.startTime;
+  for (let i = 0; i < p.samples.length; i++) {
+    t += p.timeDeltas[i] ?? 0;
+    if (t < from || idle.has(p.samples[i]!)) continue;
+    self.set(p.samples[i]!, (self.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i] ?? 0));
+  }
   const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
   const byFn = new Map<string, number>();
   const byArea = new Map<string, number>();
@@ -54,7 +65,7 @@ function summarise(file: string, top = 25): string {
       .map(([k, v]) => `| ${(100 * v / total).toFixed(1)}% | ${k.replaceAll("|", "\\|")} |`)
       .join("\n");
   return [
-    `### ${path.basename(file)} (${((p.endTime - p.startTime) / 1e6).toFixed(1)} s wall, ${(total / 1e6).toFixed(1)} s sampled)`,
+    `### ${path.basename(file)} (${((p.endTime - p.startTime) / 1e6).toFixed(1)} s wall${lastSeconds === null ? "" : `, last ${lastSeconds} s counted`}, ${(total / 1e6).toFixed(2)} s busy)`,
     "",
     "By area (self time):",
     "",
@@ -71,4 +82,7 @@ function summarise(file: string, top = 25): string {
   ].join("\n");
 }
 
-console.log(process.argv.slice(2).map((f) => summarise(f)).join("\n"));
+const args = process.argv.slice(2);
+const last = args.find((a) => a.startsWith("--last="));
+const lastSeconds = last ? Number(last.slice("--last=".length)) : null;
+console.log(args.filter((a) => !a.startsWith("--")).map((f) => summarise(f, lastSeconds)).join("\n"));

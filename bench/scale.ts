@@ -59,6 +59,9 @@ function seed(dataDir: string): void {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   const realmId = (db.prepare("SELECT id FROM Realm WHERE name = ?").get(REALM) as { id: string }).id;
+  // Building the secondary indexes once after the inserts is far quicker than keeping them up row by row.
+  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('AuditRecord', 'Secret', 'SecretVersion') AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  for (const ix of indexes) db.exec(`DROP INDEX "${ix.name}"`);
   const now = new Date().toISOString().replace("Z", "+00:00");
   const secret = db.prepare("INSERT INTO Secret (id, realmId, key, currentVersion, createdAt, updatedAt) VALUES (?, ?, ?, 1, ?, ?)");
   const version = db.prepare("INSERT INTO SecretVersion (secretId, version, ciphertext, keyVersion, createdBy, createdAt) VALUES (?, 1, 'AAAA', 1, 'seed', ?)");
@@ -105,6 +108,7 @@ function seed(dataDir: string): void {
     }
   });
   for (let i = 0; i < AUDIT; i += 50_000) batch(i, Math.min(AUDIT, i + 50_000));
+  for (const ix of indexes) db.exec(ix.sql);
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
 }

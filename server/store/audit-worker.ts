@@ -2,8 +2,8 @@
  * Worker thread that makes audit batches durable for the embedded SQLite store: it links
  * each batch onto the hash chain, appends it to the segment log (audit-log.ts) with one
  * write and one fdatasync, and only then answers the main thread, which answers the
- * requests. The linked records then go to the indexer thread (audit-indexer.ts), which
- * inserts them into the AuditRecord table in large batches. Doing the fsync here keeps
+ * requests. The linked records then go, a tenth of a second's worth at a time, to the
+ * indexer thread (audit-indexer.ts), which inserts them into the AuditRecord table. Doing the fsync here keeps
  * the main thread serving requests meanwhile, so the next batch grows during this one.
  */
 import Database from "better-sqlite3";
@@ -63,6 +63,22 @@ for (let i = segments.length - 1; i >= 0; i--) {
 
 let broken: string | null = null;
 
+/**
+ * Records go to the indexer every HANDOFF_MS rather than per batch: each message wakes the
+ * indexer thread, and on a busy core that wake-up preempts the request path.
+ */
+const HANDOFF_MS = 100;
+let handoff: LogRecord[] = [];
+let handoffTimer: NodeJS.Timeout | null = null;
+
+function handOff(): void {
+  if (handoffTimer) clearTimeout(handoffTimer);
+  handoffTimer = null;
+  if (handoff.length === 0) return;
+  indexer.postMessage({ rows: JSON.stringify(handoff) } satisfies IndexerMessage);
+  handoff = [];
+}
+
 function openSegment(firstSeq: number): { fd: number; size: number } {
   const fd = openSync(path.join(dir, segmentName(firstSeq)), "a", 0o600);
   // The new file's directory entry must be durable too, or the segment could vanish on power loss.
@@ -120,10 +136,12 @@ parentPort!.on("message", (msg: WorkerRequest | "close") => {
     current = null;
     broken = "the audit log is closed";
     lock.close();
+    handOff();
     indexer.postMessage("close" satisfies IndexerMessage);
     return;
   }
   if ("sync" in msg) {
+    handOff();
     indexer.postMessage({ sync: msg.id } satisfies IndexerMessage);
     return;
   }
@@ -135,5 +153,7 @@ parentPort!.on("message", (msg: WorkerRequest | "close") => {
     return;
   }
   parentPort!.postMessage({ id: msg.id, ok: true } satisfies WorkerReply);
-  indexer.postMessage({ rows: JSON.stringify(linked) } satisfies IndexerMessage);
+  for (const r of linked) handoff.push(r);
+  if (handoff.length >= 5000) handOff();
+  else handoffTimer ??= setTimeout(handOff, HANDOFF_MS);
 });

@@ -11,8 +11,8 @@ export type { AuditQuery, AuditRecordView, ChainReport } from "./schemas";
 export interface AuditServiceDeps {
   db: Db;
   access: Pick<AccessGuard, "require" | "requireSomewhere" | "requireRealm">;
-  /** Appends this service's own records, and drains pending ones before a verify. */
-  audit: Pick<AuditWriter, "append" | "drain">;
+  /** Appends this service's own records; drains pending ones before a verify and a search. */
+  audit: Pick<AuditWriter, "append" | "drain" | "settle">;
 }
 
 type Row = Awaited<ReturnType<Db["auditRecord"]["findMany"]>>[number];
@@ -49,6 +49,7 @@ export class AuditService {
     if (q.realm && !everywhere) await this.deps.access.requireRealm(actor, ops.search.capability, q.realm, ops.search.action);
     else await this.deps.access.requireSomewhere(actor, ops.search.capability, ops.search.action);
     const readable = everywhere || q.realm ? null : actor.principal.grants.filter((g) => holds(actor.principal, ops.search.capability, g.realm)).map((g) => g.realm);
+    await this.deps.audit.settle();
     const rows = await this.deps.db.auditRecord.findMany({
       where: {
         ...(q.realm ? { realm: q.realm } : readable ? { realm: { in: readable } } : {}),

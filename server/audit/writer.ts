@@ -39,6 +39,8 @@ export class AuditWriter {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
+  /** The newest record's promise: once it settles, every earlier one has too (batches commit in order). */
+  private last: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -66,19 +68,32 @@ export class AuditWriter {
       ip: entry.ip ?? null,
       details: JSON.stringify(entry.details ?? {}),
     };
-    return new Promise<void>((resolve, reject) => {
+    const done = new Promise<void>((resolve, reject) => {
       this.queue.push({ fields, resolve, reject });
       this.onDepth(this.queue.length);
       this.schedule();
     });
+    this.last = done.catch(() => {});
+    return done;
   }
 
-  /** Waits until everything appended so far is committed (used at shutdown). */
+  /** Waits until everything appended so far is committed and searchable (used at shutdown and before a verify). */
   async drain(): Promise<void> {
     while (this.queue.length > 0 || this.flushing) {
       if (this.flushing) await this.flushing.catch(() => {});
       else await this.flushOnce();
     }
+    await this.store.fast?.settle();
+  }
+
+  /**
+   * Waits until the records appended before this call are searchable, without waiting for
+   * later ones (a search under load must not chase the queue). On the embedded store the
+   * table trails the durable log by up to a tenth of a second; a search asks it to catch up.
+   */
+  async settle(): Promise<void> {
+    await this.last;
+    await this.store.fast?.settle();
   }
 
   private schedule(): void {

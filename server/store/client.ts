@@ -147,7 +147,14 @@ async function openSqliteFile(file: string): Promise<Store> {
     await db.$disconnect();
     throw err;
   }
-  return makeStore(db, "sqlite", openSqliteFastPath(file));
+  let fast: FastPath;
+  try {
+    fast = await openSqliteFastPath(file);
+  } catch (err) {
+    await db.$disconnect();
+    throw err;
+  }
+  return makeStore(db, "sqlite", fast);
 }
 
 async function openPostgres(url: string): Promise<Store> {

@@ -1,7 +1,7 @@
 /**
  * The two hottest store operations on the embedded SQLite file, without Prisma: reading
  * a secret version (a prepared statement on a second, read-mostly connection) and
- * committing audit batches (in a worker thread, see audit-worker.ts). Measured here, a
+ * making audit batches durable (in worker threads, see audit-worker.ts and audit-indexer.ts). Measured here, a
  * Prisma call costs 150-230 µs and a prepared better-sqlite3 statement 3-8 µs
  * (shared/notes/toolchain-facts.md), and both run on every secret read.
  *
@@ -10,7 +10,7 @@
  * so a busy answer is rare; the caller then falls back to Prisma.
  */
 import Database from "better-sqlite3";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker, type Transferable } from "node:worker_threads";
 import type { ChainFields } from "./audit-chain";
 import type { WorkerReply, WorkerRequest } from "./audit-worker";
 
@@ -25,14 +25,16 @@ export interface SecretVersionRow {
 export interface FastPath {
   /** null when not found; undefined when the file was busy (use the slow path). */
   readSecret(realmId: string, key: string, version?: number): SecretVersionRow | null | undefined;
-  /** Chains and commits the records in order; resolves once they are durable. */
+  /** Chains and logs the records in order; resolves once they are durable in the segment log. */
   appendAudit(rows: ChainFields[]): Promise<void>;
+  /** Resolves once the AuditRecord table holds every record appended before this call. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
 type Row = { sc: string; version: number; ciphertext: string; keyVersion: number; vc: string };
 
-export function openSqliteFastPath(file: string): FastPath {
+export async function openSqliteFastPath(file: string): Promise<FastPath> {
   const db = new Database(file);
   db.pragma("busy_timeout = 0");
   const readCurrent = db.prepare<[string, string], Row>(
@@ -46,21 +48,10 @@ export function openSqliteFastPath(file: string): FastPath {
       WHERE s.realmId = ? AND s.key = ? AND v.version = ?`,
   );
 
-  const worker = startAuditWorker(file);
-  worker.unref();
-  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  worker.on("message", (reply: WorkerReply) => {
-    const p = pending.get(reply.id);
-    pending.delete(reply.id);
-    if (reply.ok) p?.resolve();
-    else p?.reject(new Error(`audit commit failed: ${reply.error}`));
+  const log = await startAuditLog(file).catch((err: unknown) => {
+    db.close();
+    throw err;
   });
-  worker.on("error", (err) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  });
-
   return {
     readSecret(realmId, key, version) {
       let row: Row | undefined;
@@ -74,21 +65,84 @@ export function openSqliteFastPath(file: string): FastPath {
       return { secretCreatedAt: new Date(row.sc), version: row.version, ciphertext: row.ciphertext, keyVersion: row.keyVersion, versionCreatedAt: new Date(row.vc) };
     },
     appendAudit(rows) {
-      const id = nextId++;
       // One JSON string clones faster across threads than an array of objects.
-      const message: WorkerRequest = { id, rows: JSON.stringify(rows) };
-      return new Promise<void>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.postMessage(message);
-      });
+      return log.call((id) => ({ id, rows: JSON.stringify(rows) }));
+    },
+    settle() {
+      return log.call((id) => ({ id, sync: true }));
     },
     async close() {
       db.close();
-      worker.ref(); // keep the process alive until the worker has closed its connection
-      worker.postMessage("close");
-      await new Promise((r) => worker.once("exit", r));
+      await log.close();
     },
   };
+}
+
+/**
+ * The two audit threads: the writer (audit-worker.ts: chain + segment log + fdatasync)
+ * and the indexer (audit-indexer.ts: log to AuditRecord table), joined by a MessagePort
+ * so records go from one to the other without passing through this thread. The writer
+ * repairs the log before the indexer rebuilds the table from it; both finish before the
+ * store is handed out, so the first request already sees every record.
+ */
+async function startAuditLog(file: string): Promise<{ call: (make: (id: number) => WorkerRequest) => Promise<void>; close: () => Promise<void> }> {
+  const { port1, port2 } = new MessageChannel();
+  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  const onReply = (reply: WorkerReply | string) => {
+    if (typeof reply === "string") return;
+    const p = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.ok) p?.resolve();
+    else p?.reject(new Error(`audit commit failed: ${reply.error}`));
+  };
+  const onError = (err: Error) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  const writer = startWorker("audit-worker", { file, indexer: port1 }, [port1]);
+  await ready(writer);
+  const indexer = startWorker("audit-indexer", { file, writer: port2 }, [port2]);
+  await ready(indexer);
+  for (const w of [writer, indexer]) {
+    w.unref();
+    w.on("message", onReply);
+    w.on("error", onError);
+  }
+  return {
+    call(make) {
+      const id = nextId++;
+      return new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        writer.postMessage(make(id));
+      });
+    },
+    async close() {
+      // Keep the process alive until the indexer has committed what the writer sent it.
+      indexer.ref();
+      const exited = new Promise((r) => indexer.once("exit", r));
+      writer.postMessage("close");
+      await exited;
+      await writer.terminate();
+    },
+  };
+}
+
+function ready(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: unknown) => {
+      if (m !== "ready") return;
+      worker.off("error", onError);
+      worker.off("message", onMessage);
+      resolve();
+    };
+    const onError = (err: Error) => {
+      worker.off("message", onMessage);
+      reject(err);
+    };
+    worker.on("message", onMessage);
+    worker.once("error", onError);
+  });
 }
 
 /**
@@ -96,11 +150,11 @@ export function openSqliteFastPath(file: string): FastPath {
  * which workers do not inherit; from the production bundle (dist/server/main.mjs, see
  * scripts/build-server.ts) it is the compiled dist/server/store/audit-worker.mjs.
  */
-function startAuditWorker(file: string): Worker {
+function startWorker(name: "audit-worker" | "audit-indexer", workerData: object, transferList: Transferable[]): Worker {
   const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL("./store/audit-worker.mjs", here), { workerData: { file } });
+  if (!here.endsWith(".ts")) return new Worker(new URL(`./store/${name}.mjs`, here), { workerData, transferList });
   const tsxApi = import.meta.resolve("tsx/esm/api");
-  const entry = new URL("./audit-worker.ts", here).href;
+  const entry = new URL(`./${name}.ts`, here).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: { file } });
+  return new Worker(bootstrap, { eval: true, workerData, transferList });
 }

@@ -56,9 +56,9 @@ export async function dropDatabase(url: string): Promise<void> {
 }
 
 /** Spawns the server and resolves once it listens; rejects with its stderr if it exits first. */
-export function spawnArcan(env: Record<string, string>, opts: { production?: boolean } = {}): Promise<{ child: ChildProcess; port: number; stderr: () => string; stdout: () => string; adminToken: string | null }> {
+export function spawnArcan(env: Record<string, string>, opts: { production?: boolean; nodeArgs?: string[] } = {}): Promise<{ child: ChildProcess; port: number; stderr: () => string; stdout: () => string; adminToken: string | null }> {
   // production: the bundle `npm run build` makes (what `npm start` runs); otherwise the TypeScript source.
-  const args = opts.production ? [path.join(ROOT, "dist/server/main.mjs")] : ["--import", "tsx", path.join(ROOT, "server/main.ts")];
+  const args = [...(opts.nodeArgs ?? []), ...(opts.production ? [path.join(ROOT, "dist/server/main.mjs")] : ["--import", "tsx", path.join(ROOT, "server/main.ts")])];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ARCAN_HOST: "127.0.0.1", ARCAN_PORT: "0", ARCAN_CONSOLE_ENABLED: "false", ARCAN_LOG_LEVEL: "warn", ...env },

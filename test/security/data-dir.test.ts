@@ -12,9 +12,14 @@ import { spawnArcan, STORES, type TestServer } from "../helpers/server";
 const mode = (file: string) => statSync(file).mode & 0o777;
 const octal = (m: number) => m.toString(8).padStart(4, "0");
 
+/** The folder and every folder in it (the audit segment log's) 0700, every file 0600. */
 function assertPrivate(dir: string): void {
   assert.equal(octal(mode(dir)), "0700", dir);
-  for (const name of readdirSync(dir)) assert.equal(octal(mode(path.join(dir, name))), "0600", name);
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (statSync(file).isDirectory()) assertPrivate(file);
+    else assert.equal(octal(mode(file)), "0600", name);
+  }
 }
 
 for (const store of STORES) {
@@ -39,7 +44,10 @@ for (const store of STORES) {
     it("tightens files it made that others can read, at the next start", async () => {
       await s.stop();
       chmodSync(s.dataDir, 0o755);
-      for (const name of readdirSync(s.dataDir)) if (!name.endsWith(".key")) chmodSync(path.join(s.dataDir, name), 0o644);
+      for (const name of readdirSync(s.dataDir)) {
+        const file = path.join(s.dataDir, name);
+        if (!name.endsWith(".key")) chmodSync(file, statSync(file).isDirectory() ? 0o755 : 0o644);
+      }
       s = await s.restart();
       assertPrivate(s.dataDir);
       assert.equal((await s.request("GET", "/api/v1/realms")).status, 200);

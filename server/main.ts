@@ -50,11 +50,12 @@ async function main(): Promise<void> {
 
   const tls = await loadTls({ certFile: config.tls.cert_file, keyFile: config.tls.key_file, dataDir: config.data_dir });
   const store = await openStore({ dataDir: config.data_dir, ...(config.database_url ? { databaseUrl: config.database_url } : {}) });
-  const kms = LocalKeyFileKms.inDataDir(config.data_dir);
+  const kms = LocalKeyFileKms.fromConfig(config);
   kms.load();
 
   const services = createServices({ config, store, kms, logger, metrics });
   publishServices(services);
+  await services.startCluster();
   await services.roles.ensureBuiltins();
   await services.pluginRuntime.start();
 
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     server.listen(config.port, config.host, resolve);
   });
   // Only once the port is ours: a start that fails (port in use) must not use up the one printing.
-  for (const outcome of await ensureBootstrapToken(store.db, { value: config.auth.bootstrap_token, force: config.auth.force_bootstrap })) {
+  for (const outcome of await ensureBootstrapToken(store.db, store.provider, { value: config.auth.bootstrap_token, force: config.auth.force_bootstrap })) {
     if (outcome.kind !== "created") continue;
     if (outcome.printedValue) process.stderr.write(`\nAdmin token (shown once, store it now): ${outcome.printedValue}\n\n`);
     else process.stderr.write(`Admin token "${outcome.name}" created from ARCAN_BOOTSTRAP_TOKEN.\n`);
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
     await services.pluginRuntime.stop();
     await services.leaseReaper.stop();
     await services.connections.closeAll();
+    await services.stopCluster();
     await flushAll(services);
     await services.syslog?.stop();
     await store.close();

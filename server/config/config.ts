@@ -43,6 +43,15 @@ const sections = {
       .default("")
       .refine((v) => v === "" || /^rediss?:\/\//.test(v), { message: "must be a redis:// URL" }),
   }),
+  redis: z.strictObject({
+    /** Namespaces the bus channel and rate-limit keys, so several Arcan clusters can share one Redis. */
+    key_prefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, { message: "must be 1-64 letters, digits or : _ . -" }).default("arcan"),
+  }),
+  kms: z.strictObject({
+    provider: z.enum(["local"]).default("local"),
+    /** The key-encryption key file; empty: <data_dir>/kek.key. Several processes may share one (a mounted secret). */
+    key_file: z.string().default(""),
+  }),
   tls: z.strictObject({
     cert_file: z.string().default(""),
     key_file: z.string().default(""),

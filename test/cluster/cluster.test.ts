@@ -81,6 +81,42 @@ describe("two processes on one PostgreSQL and Redis", () => {
     tc.diagnostic(`binding through A → applied on B after ${granted.toFixed(0)} ms, removal after ${withdrawn.toFixed(0)} ms`);
   });
 
+  it("an agent disabled and an STS token revoked through A are refused by B within a second", async (t) => {
+    const agent = await admin(a, "POST", "/api/v1/agents", { body: { name: "cluster-agent", trust_tier: 2, allowed_scopes: ["jira.read:project/FIN-*"] } });
+    assert.equal(agent.status, 201, agent.text);
+    const subject = await createToken(a, { capabilities: ["realms:read"] }, cluster.adminToken);
+    const exchange = async () => {
+      const form = new URLSearchParams({
+        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+        subject_token: subject.token,
+        subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
+        actor_token: agent.body.credential,
+        actor_token_type: "urn:arcan:params:oauth:token-type:agent_credential",
+        scope: "jira.read:project/FIN-A",
+        task: "cluster",
+      });
+      const r = await a.request("POST", "/api/v1/sts/token", { token: null, rawBody: form.toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+      assert.equal(r.status, 200, r.text);
+      return r.body.access_token as string;
+    };
+    const refused = async (sts: string) => {
+      const r = await admin(b, "POST", "/api/v1/authorize", { body: { token: sts, action: "jira.read", resource: { type: "project", id: "FIN-A" } } });
+      assert.equal(r.status, 200, r.text);
+      return (r.body.reasons as string[]).includes("token_invalid");
+    };
+    const first = await exchange();
+    assert.equal(await refused(first), false, "B accepts the STS token (and caches the agent's state)");
+    const jti = JSON.parse(Buffer.from(first.split(".")[1]!, "base64url").toString()).jti as string;
+    assert.equal((await admin(a, "POST", "/api/v1/sts/revoke", { body: { jti } })).status, 200);
+    const revokedMs = await timeUntil(() => refused(first), 1_000, "B refuses the revoked jti");
+
+    const second = await exchange();
+    assert.equal(await refused(second), false);
+    assert.equal((await admin(a, "PATCH", `/api/v1/agents/${agent.body.id}`, { body: { disabled: true } })).status, 200);
+    const disabledMs = await timeUntil(() => refused(second), 1_000, "B refuses the disabled agent's token");
+    t.diagnostic(`STS jti revoked through A → refused by B after ${revokedMs.toFixed(0)} ms; agent disabled → after ${disabledMs.toFixed(0)} ms`);
+  });
+
   it("a token's rate limit is counted across A and B", async () => {
     const t = await createToken(a, { capabilities: ["realms:read"], rate_limit: 10 }, cluster.adminToken);
     await sleep(1_100);

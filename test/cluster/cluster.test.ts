@@ -6,6 +6,7 @@
 // runs in exactly one process and moves when it dies, and kill -9 under write load loses
 // nothing that was acknowledged.
 import assert from "node:assert/strict";
+import dgram from "node:dgram";
 import { after, before, describe, it } from "node:test";
 import { createToken, putSecret, sleep } from "../helpers/core";
 import { startReceiver, type Receiver } from "../events/receiver";
@@ -14,6 +15,7 @@ import { as, redisPrefix, SHARED_REDIS, startCluster, timeUntil, type Cluster } 
 
 const REALM = "shared";
 const REAPER_LOCK_KEY = 7_242_009;
+const SYSLOG_LOCK_KEY = 7_242_010;
 
 describe("two processes on one PostgreSQL and Redis", () => {
   let cluster: Cluster;
@@ -21,15 +23,30 @@ describe("two processes on one PostgreSQL and Redis", () => {
   let b: TestServer;
   let admin: ReturnType<typeof as>;
   let receiver: Receiver;
+  let collector: dgram.Socket;
+  /** Audit record ids the syslog collector received, in order. */
+  const syslogIds: string[] = [];
+  const lockHolders = (key: number) =>
+    cluster.sql<{ application_name: string }>(
+      `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.granted`,
+      [key],
+    );
 
   before(async () => {
     receiver = await startReceiver();
+    collector = dgram.createSocket("udp4");
+    collector.on("message", (m) => {
+      const id = /"id":"([^"]+)"/.exec(m.toString())?.[1];
+      if (id) syslogIds.push(id);
+    });
+    await new Promise<void>((r) => collector.bind(0, "127.0.0.1", r));
     cluster = await startCluster(2, {
       ARCAN_REDIS_URL: SHARED_REDIS,
       ARCAN_REDIS_KEY_PREFIX: redisPrefix(),
       ARCAN_RATE_LIMIT_PER_TOKEN: "100000",
       ARCAN_RATE_LIMIT_PER_IP: "100000",
       ARCAN_WEBHOOKS_ALLOW_PRIVATE_NETWORKS: "true",
+      ARCAN_AUDIT_SYSLOG_ADDRESS: `udp://127.0.0.1:${collector.address().port}`,
     });
     [a, b] = cluster.nodes as [TestServer, TestServer];
     admin = as(cluster.adminToken);
@@ -39,6 +56,7 @@ describe("two processes on one PostgreSQL and Redis", () => {
   after(async () => {
     await cluster?.cleanup();
     await receiver?.close();
+    collector?.close();
   });
 
   it("started together on an empty database: one bootstrap token, both ready with the bus and Redis up", async () => {
@@ -152,12 +170,16 @@ describe("two processes on one PostgreSQL and Redis", () => {
     }
   });
 
+  it("sends each audit record to syslog once with two processes (one holds the sender's lock)", async () => {
+    assert.equal((await lockHolders(SYSLOG_LOCK_KEY)).length, 1, "one syslog sender");
+    for (let i = 0; i < 10; i++) assert.equal((await admin(i % 2 ? a : b, "GET", `/api/v1/realms/${REALM}/secrets/db-password`)).status, 200);
+    const records = await cluster.sql<{ id: string }>(`SELECT id FROM "AuditRecord"`);
+    await timeUntil(async () => new Set(syslogIds).size >= records.length, 10_000, "every audit record reaches syslog");
+    assert.equal(syslogIds.length, new Set(syslogIds).size, "no record is sent twice");
+  });
+
   it("runs the reaper in exactly one process; kill -9 of it under write load loses nothing acknowledged and the lock moves", async () => {
-    const holders = async () =>
-      cluster.sql<{ application_name: string }>(
-        `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.granted`,
-        [REAPER_LOCK_KEY],
-      );
+    const holders = () => lockHolders(REAPER_LOCK_KEY);
     const first = await holders();
     assert.equal(first.length, 1, "one reaper lock holder");
     const holderPid = Number(/(\d+)$/.exec(first[0]!.application_name)![1]);
@@ -193,5 +215,9 @@ describe("two processes on one PostgreSQL and Redis", () => {
     assert.ok(moved < 10_000);
     const v = await admin(survivor, "GET", "/api/v1/audit/verify");
     assert.equal(v.body.valid, true, v.text);
+    // The syslog sender lives on in the survivor (it held the lock already, or took it over).
+    await timeUntil(async () => (await lockHolders(SYSLOG_LOCK_KEY)).some((h) => h.application_name.endsWith(` ${survivor.pid}`)), 10_000, "the survivor sends syslog");
+    const last = await cluster.sql<{ id: string }>(`SELECT id FROM "AuditRecord" ORDER BY seq DESC LIMIT 1`);
+    await timeUntil(async () => syslogIds.includes(last[0]!.id), 10_000, "records written after the kill reach syslog");
   });
 });

@@ -7,6 +7,7 @@
  *
  *   BENCH_CALLS=500 BENCH_LOADS=10 BENCH_CREATES=100 BENCH_CONCURRENCY=4
  */
+import { LocalBus } from "../server/cluster/bus";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,7 +39,7 @@ const audit = new AuditWriter(store, logger);
 const config = loadConfig({ ARCAN_DATA_DIR: dataDir, ARCAN_PLUGINS_TRUSTED_KEYS: publicKeyBase64(key) }, dataDir);
 await store.db.realm.create({ data: { id: newId("rlm"), name: "bench" } });
 const realm = (await new RealmDirectory({ db: store.db }).byName("bench"))!;
-const plugins = createPlugins({ db: store.db, config: config.plugins, access: null as never, audit, outbox: new Outbox(store.db), engineTypes: new EngineTypes(), logger });
+const plugins = createPlugins({ db: store.db, config: config.plugins, access: null as never, audit, outbox: new Outbox(store.db), engineTypes: new EngineTypes(), logger, bus: new LocalBus(logger) });
 const mount = (type: string, cfg: Record<string, unknown>): EngineMount => ({ id: `eng_${randomBytes(8).toString("hex")}`, realm, name: type, type, config: cfg });
 
 // 1. Call overhead with one host call.

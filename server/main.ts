@@ -10,7 +10,8 @@ import { ConfigError, loadConfig, type ArcanConfig } from "./config/config";
 import { secureDataDir } from "./config/data-dir";
 import { prepareConsoleEnvironment } from "./console/secret";
 import { withConsoleSecurity } from "./console/security-headers";
-import { LocalKeyFileKms } from "./crypto/kms";
+import { LocalKeyFileKms, type KmsProvider } from "./crypto/kms";
+import { Pkcs11Kms } from "./crypto/pkcs11";
 import { createArcanServer, type Handler } from "./http/server";
 import { loadTls } from "./http/tls";
 import { createLogger } from "./observability/logger";
@@ -51,11 +52,11 @@ async function main(): Promise<void> {
 
   const tls = await loadTls({ certFile: config.tls.cert_file, keyFile: config.tls.key_file, dataDir: config.data_dir });
   const store = await openStore({ dataDir: config.data_dir, ...(config.database_url ? { databaseUrl: config.database_url } : {}) });
-  const kms = LocalKeyFileKms.inDataDir(config.data_dir);
-  kms.load();
+  const kms = await openKms(config);
 
   const services = createServices({ config, store, kms, logger, metrics });
   publishServices(services);
+  await services.startCluster();
   await services.roles.ensureBuiltins();
   await services.pluginRuntime.start();
 
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     server.listen(config.port, config.host, resolve);
   });
   // Only once the port is ours: a start that fails (port in use) must not use up the one printing.
-  for (const outcome of await ensureBootstrapToken(store.db, { value: config.auth.bootstrap_token, force: config.auth.force_bootstrap })) {
+  for (const outcome of await ensureBootstrapToken(store.db, store.provider, { value: config.auth.bootstrap_token, force: config.auth.force_bootstrap })) {
     if (outcome.kind !== "created") continue;
     if (outcome.printedValue) process.stderr.write(`\nAdmin token (shown once, store it now): ${outcome.printedValue}\n\n`);
     else process.stderr.write(`Admin token "${outcome.name}" created from ARCAN_BOOTSTRAP_TOKEN.\n`);
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
     await services.pluginRuntime.stop();
     await services.leaseReaper.stop();
     await services.connections.closeAll();
+    await services.stopCluster();
     await flushAll(services);
     await services.syslog?.stop();
     await store.close();
@@ -123,6 +125,18 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/** The key-encryption key's provider: a (possibly shared) key file, or an HSM through PKCS#11. */
+async function openKms(config: ArcanConfig): Promise<KmsProvider> {
+  if (config.kms.provider === "pkcs11") {
+    const { pkcs11_module: module, token_label: tokenLabel, pin, key_label: keyLabel } = config.kms;
+    if (!tokenLabel || !pin) throw new Error("[kms] provider = \"pkcs11\" needs token_label and pin (ARCAN_KMS_TOKEN_LABEL, ARCAN_KMS_PIN)");
+    return Pkcs11Kms.open({ module, tokenLabel, pin, keyLabel });
+  }
+  const kms = LocalKeyFileKms.fromConfig(config);
+  kms.load();
+  return kms;
 }
 
 async function flushAll(services: Services): Promise<void> {

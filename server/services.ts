@@ -19,7 +19,12 @@ import { Outbox } from "./events/outbox";
 import type { Metrics } from "./observability/metrics";
 import { RoleService } from "./rbac/roles-service";
 import { RealmService } from "./realms/service";
-import { RateLimiter } from "./rest/ratelimit";
+import { RateLimiter, type RateLimits } from "./rest/ratelimit";
+import { SharedRateLimiter } from "./rest/shared-ratelimit";
+import { createInvalidationBus } from "./cluster";
+import { invalidationHandlers } from "./cluster/apply";
+import { connectRedis, redisState, type RedisState } from "./cluster/redis";
+import type { BusState, BusTransport } from "./cluster/bus";
 import { SecretService } from "./secrets/service";
 import { SyslogSink } from "./syslog/sink";
 import type { Store } from "./store/client";
@@ -58,6 +63,10 @@ import { GatewayStore } from "./gateway/store";
 export function createServices(deps: { config: ArcanConfig; store: Store; kms: KmsProvider; logger: Logger; metrics: Metrics }) {
   const { config, store, kms, logger, metrics } = deps;
   const db = store.db;
+  // Scale-out: the invalidation bus every cache-dropping change is announced on, and Redis for shared rate limits.
+  const bus = createInvalidationBus(config, logger);
+  const redis = config.redis_url ? connectRedis(config.redis_url, "limiter") : null;
+  const rateLimiter: RateLimits = redis ? new SharedRateLimiter({ redis, prefix: config.redis.key_prefix, metrics }) : new RateLimiter();
   const auditWriter = new AuditWriter(store, logger, (depth) => metrics.auditQueueDepth.set(depth));
   const audit = auditWriter;
   const decisions = new DecisionRecorder(db, metrics, logger);
@@ -70,7 +79,7 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const outbox = new Outbox(db);
   const { retry_schedule: retrySchedule, allow_private_networks: allowPrivateNetworks } = config.webhooks;
   const dispatcher = new WebhookDispatcher(db, store.provider, kms, outbox, logger, { retrySchedule, allowPrivateNetworks });
-  const syslog = config.audit.syslog_address ? new SyslogSink(db, store.provider, config.audit.syslog_address, logger) : null;
+  const syslog = config.audit.syslog_address ? new SyslogSink(db, store.provider, config.audit.syslog_address, logger, { databaseUrl: config.database_url || null }) : null;
   // Engines and leases: drivers are reached only through engineTypes (postgres built in, plugins register theirs).
   const connections = new ConnectionManager();
   const engineTypes = new EngineTypes();
@@ -87,10 +96,10 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     metrics,
     logger,
   });
-  const plugins = createPlugins({ db, config: config.plugins, access, audit: audit, outbox, engineTypes, logger });
-  const tokens = new TokenService({ db, access, audit, cache: tokenCache, outbox, principals: tokenAuth });
+  const plugins = createPlugins({ db, config: config.plugins, access, audit: audit, outbox, engineTypes, logger, bus });
+  const tokens = new TokenService({ db, access, audit, cache: tokenCache, outbox, principals: tokenAuth, bus });
   // Agent authorization, identity half: agents, trusted issuers, the STS and its verifier.
-  const agents = new AgentService({ db, access, audit });
+  const agents = new AgentService({ db, access, audit, bus });
   const issuerVerifier = new IssuerVerifier({ db, allowPrivateNetworks: config.sts.allow_private_networks });
   const stsKeys = new StsKeyStore({ db, kms, maxTtlSeconds: config.sts.max_ttl });
   const stsRevocations = new RevocationList({ db, maxTtlSeconds: config.sts.max_ttl });
@@ -99,7 +108,6 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const policyDirectory = new PolicyDirectory({ db });
   const decisionLog = new DecisionLog({ db, logger });
   const reviews = new ReviewService({ db, access, audit, outbox, expireAfterSeconds: config.reviews.expire_after, approvalTtlSeconds: config.reviews.approval_ttl });
-  const rateLimiter = new RateLimiter();
   const secrets = new SecretService({ db, access, audit, keyring, fast: store.fast, outbox });
   const leases = new LeaseService({
     db,
@@ -145,16 +153,17 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     keyring,
     tokenCache,
     rateLimiter,
+    bus,
     outbox,
     dispatcher,
     syslog,
     tokens,
-    realms: new RealmService({ db, access, audit, directory: realmDirectory, keyring, outbox }),
-    roles: new RoleService({ db, access, audit, cache: tokenCache, outbox }),
+    realms: new RealmService({ db, access, audit, directory: realmDirectory, keyring, outbox, bus }),
+    roles: new RoleService({ db, access, audit, cache: tokenCache, outbox, bus }),
     secrets,
     webhooks: new WebhookService({ db, access, audit, kms, outbox, allowPrivateNetworks, attempts: dispatcher.attempts, onEndpointChanged: (id) => dispatcher.forgetKey(id) }),
     audit: new AuditService({ db, access, audit }),
-    users: new UserService({ db, access, audit, cache: tokenCache }),
+    users: new UserService({ db, access, audit, cache: tokenCache, bus }),
     /** Guardian 1 for API tokens (value → principal); token management is `tokens`. */
     tokenAuth,
     decisionOverview: new DecisionOverviewService({ db, access, audit, recorder: decisions }),
@@ -162,11 +171,11 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     pluginRuntime: plugins.runtime,
     agents,
     trustedIssuers: new TrustedIssuerService({ db, access, audit, verifier: issuerVerifier, allowPrivateNetworks: config.sts.allow_private_networks }),
-    sts: new StsService({ db, config: config.sts, tokens: tokenAuth, agents, issuers: issuerVerifier, keys: stsKeys, revocations: stsRevocations, access, audit }),
+    sts: new StsService({ db, config: config.sts, tokens: tokenAuth, agents, issuers: issuerVerifier, keys: stsKeys, revocations: stsRevocations, access, audit, bus }),
     stsVerifier,
     decisionLog,
     reviews,
-    policies: new PolicyService({ db, access, audit, outbox, engine: policyEngine, directory: policyDirectory, decisionLog }),
+    policies: new PolicyService({ db, access, audit, outbox, engine: policyEngine, directory: policyDirectory, decisionLog, bus }),
     authorization,
     connections,
     engineTypes,
@@ -177,21 +186,43 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     gateway,
     gatewayCredentials,
     gatewayProxy,
-    /** /ready: the store answers and the key-encryption key is usable. */
-    async ready(): Promise<{ store: boolean; key: boolean }> {
+    /** Subscribes to other processes' invalidations (before the port opens, so no request is served from an unwatched cache). */
+    async startCluster(): Promise<void> {
+      await redis?.connect().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "Redis not reachable at start; rate limits counted in this process until it is"));
+      const applied = (kind: string) => metrics.busInvalidations.labels(kind).inc();
+      await bus.start(invalidationHandlers({ principals: tokenCache, realms: realmDirectory, agents, stsRevocations, policies: policyDirectory, plugins: plugins.runtime, logger, onApplied: applied }));
+    },
+    async stopCluster(): Promise<void> {
+      await bus.stop();
+      redis?.disconnect();
+    },
+    /** /ready: the store answers and the key-encryption key is usable; the bus and Redis are reported (degraded, still ready). */
+    async ready(): Promise<ReadyChecks> {
       const [storeOk, keyOk] = await Promise.all([store.ping(), keyring.healthy()]);
-      return { store: storeOk, key: keyOk };
+      const busState = bus.state();
+      metrics.busState.set(busState === "ok" ? 1 : 0);
+      return { store: storeOk, key: keyOk, kms: keyOk, bus: busState, bus_transport: bus.transport, redis: redisState(redis) };
     },
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
 
+export interface ReadyChecks {
+  store: boolean;
+  /** The key-encryption key (kept under its first name; `kms` is the same check). */
+  key: boolean;
+  kms: boolean;
+  bus: BusState;
+  bus_transport: BusTransport;
+  redis: RedisState;
+}
+
 /**
  * What transports (REST route handlers, tRPC procedures) may use: the domain services and
  * the read-only operational views, never the store, the audit writer or other plumbing.
  */
-export type DomainServices = Omit<Services, "config" | "store" | "logger" | "auditWriter" | "decisions" | "access" | "keyring" | "tokenCache" | "rateLimiter" | "outbox" | "dispatcher" | "syslog" | "pluginRuntime" | "connections" | "engineTypes" | "engineRuntime" | "leaseReaper" | "decisionLog" | "gatewayCredentials" | "gatewayProxy">;
+export type DomainServices = Omit<Services, "config" | "store" | "logger" | "auditWriter" | "decisions" | "access" | "keyring" | "tokenCache" | "rateLimiter" | "bus" | "startCluster" | "stopCluster" | "outbox" | "dispatcher" | "syslog" | "pluginRuntime" | "connections" | "engineTypes" | "engineRuntime" | "leaseReaper" | "decisionLog" | "gatewayCredentials" | "gatewayProxy">;
 
 const GLOBAL_KEY = Symbol.for("arcan.services");
 

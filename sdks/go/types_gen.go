@@ -6,8 +6,12 @@ package arcan
 
 // ReadinessChecks is the schema of that name in openapi.json.
 type ReadinessChecks struct {
-	Store bool `json:"store"`
-	Key   bool `json:"key"`
+	Store        bool   `json:"store"`
+	Key          bool   `json:"key"`
+	Kms          bool   `json:"kms"`
+	Bus          string `json:"bus"`
+	BusTransport string `json:"bus_transport"`
+	Redis        string `json:"redis"`
 }
 
 // Readiness is the schema of that name in openapi.json.

@@ -20,6 +20,8 @@ export class PrincipalCache {
   private hits = 0;
   private misses = 0;
   private evictions = 0;
+  /** While the invalidation bus is down, another process's revocation could go unheard: nothing is served from memory. */
+  private suspended = false;
 
   constructor(
     private readonly ttlSeconds: number,
@@ -27,7 +29,7 @@ export class PrincipalCache {
   ) {}
 
   get(hash: string, now = Date.now()): Principal | undefined {
-    const entry = this.entries.get(hash);
+    const entry = this.suspended ? undefined : this.entries.get(hash);
     if (!entry || now - entry.at >= this.ttlSeconds * 1000 || (entry.principal.expiresAt && entry.principal.expiresAt.getTime() <= now)) {
       if (entry) this.entries.delete(hash);
       this.misses++;
@@ -41,7 +43,7 @@ export class PrincipalCache {
   }
 
   set(hash: string, principal: Principal): void {
-    if (this.ttlSeconds === 0) return;
+    if (this.ttlSeconds === 0 || this.suspended) return;
     this.entries.delete(hash);
     this.entries.set(hash, { principal, at: Date.now() });
     while (this.entries.size > this.maxSize) {
@@ -57,6 +59,11 @@ export class PrincipalCache {
   }
 
   clear(): void {
+    this.entries.clear();
+  }
+
+  suspend(suspended: boolean): void {
+    this.suspended = suspended;
     this.entries.clear();
   }
 

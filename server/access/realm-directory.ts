@@ -1,6 +1,6 @@
 /**
  * Realm name → id, cached briefly: the policy guardian resolves a realm on every
- * realm-scoped request. Changes made by this process invalidate at once. This is the only
+ * realm-scoped request. Changes invalidate at once (other processes' through the invalidation bus). This is the only
  * place that mints a `ResolvedRealm` (the key to the realm-scoped store).
  */
 import type { Db } from "../store/client";
@@ -36,5 +36,9 @@ export class RealmDirectory {
 
   invalidate(name: string): void {
     this.cache.delete(name);
+  }
+
+  clear(): void {
+    this.cache.clear();
   }
 }

@@ -10,6 +10,7 @@ import { newId } from "../ids";
 import type { AccessGuard } from "../access/guard";
 import type { Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
+import type { InvalidationPublisher } from "../cluster/bus";
 import { agentOps, type AgentList, type AgentListQuery, type AgentView, type AgentWithCredential, type CreateAgentInput, type UpdateAgentInput } from "./schemas";
 
 type AgentRow = NonNullable<Awaited<ReturnType<Db["agent"]["findUnique"]>>>;
@@ -49,7 +50,7 @@ function toState(row: AgentRow): AgentState {
 export class AgentService {
   private readonly states = new Map<string, { state: AgentState | null; at: number }>();
 
-  constructor(private readonly deps: { db: Db; access: Pick<AccessGuard, "require">; audit: Pick<AuditWriter, "append"> }) {}
+  constructor(private readonly deps: { db: Db; access: Pick<AccessGuard, "require">; audit: Pick<AuditWriter, "append">; bus: InvalidationPublisher }) {}
 
   async create(actor: Actor, input: CreateAgentInput): Promise<AgentWithCredential> {
     await this.deps.access.require(actor, agentOps.create.capability, agentOps.create.action);
@@ -108,6 +109,7 @@ export class AgentService {
       },
     });
     this.states.delete(id);
+    await this.deps.bus.publish({ kind: "agent", id });
     await auditSuccess(this.deps.audit, actor, agentOps.update.action, { resource: `agent:${id}`, details: { fields: Object.keys(patch), ...patch } });
     return toAgentView(row);
   }
@@ -122,6 +124,7 @@ export class AgentService {
       data: { credentialHash: hashToken(credential), prefix: displayPrefix(credential), rotatedAt: new Date() },
     });
     this.states.delete(id);
+    await this.deps.bus.publish({ kind: "agent", id });
     await auditSuccess(this.deps.audit, actor, agentOps.rotate.action, { resource: `agent:${id}` });
     return { ...toAgentView(row), credential };
   }
@@ -131,6 +134,7 @@ export class AgentService {
     const existing = await this.find(id);
     await this.deps.db.agent.delete({ where: { id } });
     this.states.delete(id);
+    await this.deps.bus.publish({ kind: "agent", id });
     await auditSuccess(this.deps.audit, actor, agentOps.delete.action, { resource: `agent:${id}`, details: { name: existing.name } });
   }
 
@@ -153,6 +157,12 @@ export class AgentService {
     this.states.set(id, { state, at: now });
     if (this.states.size > 100_000) this.states.delete(this.states.keys().next().value as string);
     return state;
+  }
+
+  /** Drops one agent's cached state (another process changed it), or all of them. */
+  forget(id?: string): void {
+    if (id === undefined) this.states.clear();
+    else this.states.delete(id);
   }
 
   private async find(id: string): Promise<AgentRow> {

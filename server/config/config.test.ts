@@ -28,6 +28,19 @@ function refused(env: Record<string, string>, toml?: string): string {
 }
 
 describe("loadConfig", () => {
+  it("reads the scale-out keys: [kms] key_file (default in data_dir) and [redis] key_prefix", () => {
+    const cwd = cwdWith('[kms]\nkey_file = "/run/secrets/kek.key"\n');
+    const c = loadConfig({ ARCAN_REDIS_URL: "redis://127.0.0.1:6379", ARCAN_REDIS_KEY_PREFIX: "prod-eu" }, cwd);
+    assert.equal(c.kms.provider, "local");
+    assert.equal(c.kms.key_file, "/run/secrets/kek.key");
+    assert.equal(c.redis.key_prefix, "prod-eu");
+    const defaults = loadConfig({}, cwdWith());
+    assert.equal(defaults.kms.key_file, "", "empty: <data_dir>/kek.key");
+    assert.equal(defaults.redis.key_prefix, "arcan");
+    assert.match(refused({ ARCAN_KMS_PROVIDER: "vault" }), /\[kms\] provider \(ARCAN_KMS_PROVIDER\)/);
+    assert.match(refused({ ARCAN_REDIS_KEY_PREFIX: "has space" }), /\[redis\] key_prefix/);
+  });
+
   it("has the contract's defaults", () => {
     const cwd = cwdWith();
     const c = loadConfig({}, cwd);

@@ -43,6 +43,20 @@ const sections = {
       .default("")
       .refine((v) => v === "" || /^rediss?:\/\//.test(v), { message: "must be a redis:// URL" }),
   }),
+  redis: z.strictObject({
+    /** Namespaces the bus channel and rate-limit keys, so several Arcan clusters can share one Redis. */
+    key_prefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, { message: "must be 1-64 letters, digits or : _ . -" }).default("arcan"),
+  }),
+  kms: z.strictObject({
+    provider: z.enum(["local", "pkcs11"]).default("local"),
+    /** The key-encryption key file; empty: <data_dir>/kek.key. Several processes may share one (a mounted secret). */
+    key_file: z.string().default(""),
+    /** provider = "pkcs11": the PKCS#11 module, the token, its user PIN (ARCAN_KMS_PIN) and the AES key's label. */
+    pkcs11_module: z.string().default("/usr/lib/softhsm/libsofthsm2.so"),
+    token_label: z.string().default(""),
+    pin: z.string().default(""),
+    key_label: z.string().min(1).default("arcan-kek"),
+  }),
   tls: z.strictObject({
     cert_file: z.string().default(""),
     key_file: z.string().default(""),

@@ -85,14 +85,14 @@ function clientIp(req: RequestLike): string | null {
   return typeof value === "string" ? value : null;
 }
 
-function throttle(services: Services, ip: string | null): void {
-  if (!services.rateLimiter.check(`console-sign-in:${ip ?? "unknown"}`, services.config.rate_limit.per_ip).allowed) {
+async function throttle(services: Services, ip: string | null): Promise<void> {
+  if (!(await services.rateLimiter.check(`console-sign-in:${ip ?? "unknown"}`, services.config.rate_limit.per_ip)).allowed) {
     throw new Error("Too many sign-in attempts; wait a second and try again.");
   }
 }
 
 async function signInWithToken(services: Services, raw: string, ip: string | null): Promise<ArcanUser> {
-  throttle(services, ip);
+  await throttle(services, ip);
   const value = raw.trim();
   const auth = await services.tokenAuth.authenticate(value);
   if (!auth.ok) {
@@ -105,7 +105,7 @@ async function signInWithToken(services: Services, raw: string, ip: string | nul
 }
 
 async function signInAsOperator(services: Services, username: string, password: string, ip: string | null): Promise<ArcanUser> {
-  throttle(services, ip);
+  await throttle(services, ip);
   const name = username.trim();
   const check = await services.users.checkPassword(name, password);
   const subject = USER_NAME.test(name) ? `user:${name}` : "anonymous";

@@ -1,10 +1,10 @@
 /**
- * Key-encryption-key providers. The local provider keeps a 256-bit key in a file in the
- * data directory (created on first start, mode 0600); cloud KMS providers implement the
- * same interface.
+ * Key-encryption-key providers. The local provider keeps a 256-bit key in a file
+ * (`[kms] key_file`, by default in the data directory; created on first start, mode 0600),
+ * which several processes may share; other providers implement the same interface.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { refuseIfOpen } from "../config/data-dir";
 
@@ -44,10 +44,24 @@ export class LocalKeyFileKms implements KmsProvider {
     return new LocalKeyFileKms(path.join(dataDir, "kek.key"));
   }
 
-  /** Creates the key file on first start; refuses a key file others can read. */
+  /** `[kms] key_file`, or `<data_dir>/kek.key` when it is empty. */
+  static fromConfig(config: { data_dir: string; kms: { key_file: string } }): LocalKeyFileKms {
+    return config.kms.key_file ? new LocalKeyFileKms(path.resolve(config.data_dir, config.kms.key_file)) : LocalKeyFileKms.inDataDir(config.data_dir);
+  }
+
+  /** Creates the key file on first start (once, when processes sharing it start together); refuses a key file others can read. */
   load(): void {
     if (!existsSync(this.file)) {
-      writeFileSync(this.file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+      // Written aside and linked into place: a process starting alongside never reads a half-written key.
+      const aside = `${this.file}.${randomBytes(6).toString("hex")}.tmp`;
+      writeFileSync(aside, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+      try {
+        linkSync(aside, this.file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      } finally {
+        unlinkSync(aside);
+      }
     }
     refuseIfOpen(this.file, statSync(this.file).mode);
     const key = Buffer.from(readFileSync(this.file, "utf8").trim(), "base64");

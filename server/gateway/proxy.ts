@@ -117,7 +117,8 @@ export class GatewayProxy {
     const header = req.headers.authorization;
     const raw = header && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, "").trim() : "";
     const verification = raw ? await this.deps.stsVerifier.verify(raw) : null;
-    const decision = limit(this.deps, verification?.ok ? { stsToken: verification.token.jti } : { ip: ctx.ip });
+    const decided = limit(this.deps, verification?.ok ? { stsToken: verification.token.jti } : { ip: ctx.ip });
+    const decision = decided instanceof Promise ? await decided : decided;
     for (const [k, v] of Object.entries(rateHeaders(decision))) res.setHeader(k, v);
     if (!verification) throw unauthenticated("An Arcan STS token is required (Authorization: Bearer …).", "unauthenticated", 'Bearer realm="arcan"');
     if (!verification.ok) throw unauthenticated("The token is expired, revoked, badly signed or meant for another audience.", "token_invalid", 'Bearer realm="arcan", error="invalid_token"');

@@ -5,7 +5,7 @@
  * issued before a restart is still revoked after it. When several processes share
  * PostgreSQL, only the one holding a session advisory lock runs it.
  */
-import pg from "pg";
+import { SessionLock } from "../cluster/session-lock";
 import type { Logger } from "pino";
 import type { Outbox } from "../events/outbox";
 import { newRequestId } from "../ids";
@@ -22,7 +22,6 @@ const BATCH = 200;
 /** Leases revoked at once, and recorded in one commit. */
 const CONCURRENCY = 32;
 const GAUGE_EVERY_MS = 5_000;
-const LOCK_RETRY_MS = 2_000;
 
 export interface ReaperOptions {
   /** How often due work is looked for; well under the 2 s the contract allows. */
@@ -35,9 +34,8 @@ export class LeaseReaper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
-  private lockClient: pg.Client | null = null;
+  private readonly lock: SessionLock;
   private lastGauge = 0;
-  private lastLockTry = 0;
 
   constructor(
     private readonly deps: {
@@ -55,6 +53,7 @@ export class LeaseReaper {
   ) {
     this.queue = new ReaperQueue(deps.db);
     this.pollMs = options.pollMs ?? 500;
+    this.lock = new SessionLock({ provider: deps.provider, databaseUrl: deps.databaseUrl, key: REAPER_LOCK_KEY, name: "lease reaper", logger: deps.logger });
   }
 
   start(): void {
@@ -67,8 +66,7 @@ export class LeaseReaper {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
-    await this.lockClient?.end().catch(() => {});
-    this.lockClient = null;
+    await this.lock.release();
   }
 
   /** The gauge, right away (a revocation just gave up). */
@@ -88,7 +86,7 @@ export class LeaseReaper {
 
   /** True when a full batch was handled (more may be due). */
   private async tick(): Promise<boolean> {
-    if (!(await this.holdsLock())) return false;
+    if (!(await this.lock.held())) return false;
     const now = new Date();
     const realms = new Map<string, ResolvedRealm | null>();
     const realmOf = async (id: string) => {
@@ -147,33 +145,5 @@ export class LeaseReaper {
     outcomes.forEach((o, i) => {
       if (o.ok && items[i]!.final === "expired") this.deps.metrics.leaseReaperLag.observe(Math.max(0, done - items[i]!.lease.expiresAt.getTime()) / 1000);
     });
-  }
-
-  /** SQLite has one process per store; on PostgreSQL the session lock is held for as long as its connection lives. */
-  private async holdsLock(): Promise<boolean> {
-    if (this.deps.provider !== "postgresql" || !this.deps.databaseUrl) return true;
-    if (this.lockClient) return true;
-    // Another process holds it (or PostgreSQL is away): ask again now and then, not every poll.
-    if (Date.now() - this.lastLockTry < LOCK_RETRY_MS) return false;
-    this.lastLockTry = Date.now();
-    const client = new pg.Client({ connectionString: this.deps.databaseUrl, connectionTimeoutMillis: 5_000 });
-    client.on("error", () => {
-      if (this.lockClient === client) this.lockClient = null;
-    });
-    try {
-      await client.connect();
-      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [REAPER_LOCK_KEY]);
-      if (rows[0]?.locked) {
-        client.once("end", () => {
-          if (this.lockClient === client) this.lockClient = null;
-        });
-        this.lockClient = client;
-        return true;
-      }
-    } catch (err) {
-      this.deps.logger.warn({ err: (err as Error).message.split("\n")[0] }, "lease reaper: could not reach PostgreSQL for its lock");
-    }
-    await client.end().catch(() => {});
-    return false;
   }
 }

@@ -60,6 +60,27 @@ export function createMetrics() {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
       registers: [registry],
     }),
+    rateLimitInsurance: new Gauge({
+      name: "arcan_rate_limit_insurance_active",
+      help: "1 while Redis is unreachable and rate limits are counted by this process alone (the in-memory insurance limiter).",
+      registers: [registry],
+    }),
+    rateLimitInsuranceDecisions: new Counter({
+      name: "arcan_rate_limit_insurance_decisions_total",
+      help: "Rate-limit decisions made by the in-memory insurance limiter because Redis was unreachable.",
+      registers: [registry],
+    }),
+    busState: new Gauge({
+      name: "arcan_invalidation_bus_up",
+      help: "1 while the invalidation bus is connected, 0 while it is degraded (caches bypassed).",
+      registers: [registry],
+    }),
+    busInvalidations: new Counter({
+      name: "arcan_invalidations_applied_total",
+      help: "Invalidations received from other processes and applied, by kind (all: every cache after a bus outage).",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
   };
 }
 

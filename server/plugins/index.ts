@@ -7,6 +7,7 @@ import type { EngineTypes } from "../engines/driver";
 import type { Outbox } from "../events/outbox";
 import type { AccessGuard } from "../access/guard";
 import type { Db } from "../store/client";
+import type { InvalidationPublisher } from "../cluster/bus";
 import { countMountsOfType } from "../engines/store";
 import { ConnectionManager } from "./connections";
 import { trustedKey } from "./dsse";
@@ -14,7 +15,7 @@ import { RegistryClient } from "./registry";
 import { PluginRuntime } from "./runtime";
 import { PluginService } from "./service";
 
-export function createPlugins(deps: { db: Db; config: ArcanConfig["plugins"]; access: AccessGuard; audit: AuditWriter; outbox: Outbox; engineTypes: EngineTypes; logger: Logger }) {
+export function createPlugins(deps: { db: Db; config: ArcanConfig["plugins"]; access: AccessGuard; audit: AuditWriter; outbox: Outbox; engineTypes: EngineTypes; logger: Logger; bus: InvalidationPublisher }) {
   const { config } = deps;
   const ca = config.registry_ca_file ? readFileSync(config.registry_ca_file) : undefined;
   const connections = new ConnectionManager(config.sql_timeout_ms);
@@ -42,6 +43,7 @@ export function createPlugins(deps: { db: Db; config: ArcanConfig["plugins"]; ac
     registry,
     // Mounts in every realm (the store), not only those this process has served.
     // Stored mounts in every realm, or the mounts this process serves if it knows of more (a driver used directly).
+    bus: deps.bus,
     mountsOfType: async (engineType) => Math.max(await countMountsOfType(deps.db, engineType), runtime.driverOfType(engineType)?.knownMounts.length ?? 0),
   });
   return { runtime, service, connections };

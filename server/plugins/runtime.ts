@@ -77,6 +77,33 @@ export class PluginRuntime implements PluginOutcomes {
     }
   }
 
+  /**
+   * Brings one plugin in line with the store (another process installed, upgraded or
+   * removed it): loads the stored version when this process runs another, deactivates it
+   * when it is gone or disabled.
+   */
+  async sync(name: string): Promise<void> {
+    const row = await this.deps.db.plugin.findUnique({ where: { name } });
+    if (!row || row.state === "disabled") {
+      await this.deactivate(name);
+      return;
+    }
+    if (this.drivers.get(name)?.current.manifest.version === row.version) return;
+    try {
+      const { envelope, files } = decodeStored(row);
+      this.activate(await this.load(envelope, files), row.state as PluginState, row.crashCount);
+    } catch (err) {
+      this.deps.logger.error({ plugin: name, reason: (err as Error).message }, "plugin changed by another process does not load here");
+    }
+  }
+
+  /** Every installed plugin (after a bus outage). */
+  async syncAll(): Promise<void> {
+    const rows = await this.deps.db.plugin.findMany({ select: { name: true } });
+    const names = new Set([...rows.map((r) => r.name), ...this.drivers.keys()]);
+    for (const name of names) await this.sync(name);
+  }
+
   load(envelope: Envelope, files: Record<string, Buffer>): Promise<LoadedPlugin> {
     return loadPlugin(envelope, files, this.trustedKeys, this.deps.config);
   }

@@ -11,6 +11,7 @@ import type { EngineTypes } from "../engines/driver";
 import type { AccessGuard } from "../access/guard";
 import type { Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
+import type { InvalidationPublisher } from "../cluster/bus";
 import type { LoadedPlugin } from "./loaded";
 import type { RegistryClient } from "./registry";
 import { encodeFiles, type PluginRuntime } from "./runtime";
@@ -45,6 +46,7 @@ export class PluginService {
       registry: RegistryClient | null;
       /** Mounts of an engine type (the engine registry's count); removal is refused while any exist. */
       mountsOfType: (engineType: string) => Promise<number>;
+      bus: InvalidationPublisher;
     },
   ) {}
 
@@ -97,6 +99,7 @@ export class PluginService {
       return created;
     });
     this.deps.runtime.activate(loaded);
+    await this.deps.bus.publish({ kind: "plugin", name: manifest.name });
     await auditSuccess(this.deps.audit, actor, op.action, { resource: `plugin:${manifest.name}`, details: { version: manifest.version, signer_key_id: loaded.signerKeyId } });
     return view(row, loaded, "active");
   }
@@ -126,6 +129,7 @@ export class PluginService {
       return updated;
     });
     this.deps.runtime.activate(loaded);
+    await this.deps.bus.publish({ kind: "plugin", name: manifest.name });
     await auditSuccess(this.deps.audit, actor, op.action, { resource: `plugin:${name}`, details: { from: existing.version, version } });
     return view(row, loaded, "active");
   }
@@ -141,6 +145,7 @@ export class PluginService {
       emit("plugin.removed", { data: { plugin: name, version: existing.version } });
     });
     await this.deps.runtime.deactivate(name);
+    await this.deps.bus.publish({ kind: "plugin", name });
     await auditSuccess(this.deps.audit, actor, op.action, { resource: `plugin:${name}`, details: { version: existing.version } });
   }
 

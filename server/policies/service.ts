@@ -4,6 +4,7 @@
  * the shadow's disagreements. Every change is audited and emitted as a `policy.*` event.
  */
 import { MAX_INT32 } from "../contract";
+import type { InvalidationPublisher } from "../cluster/bus";
 import type { AuditWriter } from "../audit/writer";
 import { evaluationRequestOf, type DecisionLog } from "../decisions/log";
 import { AppError, errors } from "../errors";
@@ -32,6 +33,7 @@ export class PolicyService {
       engine: PolicyEngine;
       directory: Pick<PolicyDirectory, "forget">;
       decisionLog: Pick<DecisionLog, "recent" | "shadowed">;
+      bus: InvalidationPublisher;
     },
   ) {}
 
@@ -141,6 +143,7 @@ export class PolicyService {
       return changed;
     });
     this.deps.directory.forget();
+    await this.deps.bus.publish({ kind: "policy" });
     await this.audited(actor, policyOps.activate.action, id, { version: row.version, mode });
     return view(updated);
   }

@@ -1,5 +1,6 @@
 /** Roles (named capability sets) and bindings (subject → role in a realm or in all). */
 import type { AccessGuard } from "../access/guard";
+import type { InvalidationPublisher } from "../cluster/bus";
 import type { PrincipalCache } from "../access/principal-cache";
 import { auditSuccess, type AuditWriter } from "../audit/writer";
 import { errors } from "../errors";
@@ -33,6 +34,7 @@ export interface RoleServiceDeps {
   audit: Pick<AuditWriter, "append">;
   /** Cached principals carry role grants: any role or binding change drops them. */
   cache: Pick<PrincipalCache, "clear">;
+  bus: InvalidationPublisher;
   outbox: Pick<Outbox, "transaction">;
 }
 
@@ -97,6 +99,7 @@ export class RoleService {
       return updated;
     });
     this.deps.cache.clear();
+    await this.deps.bus.publish({ kind: "principals" });
     await auditSuccess(this.deps.audit, actor, roleOps.update.action, { resource: `role:${name}`, details: { fields: Object.keys(patch) } });
     return roleView(row);
   }
@@ -109,6 +112,7 @@ export class RoleService {
       emit("policy.role_deleted", { data: { role: name } });
     });
     this.deps.cache.clear();
+    await this.deps.bus.publish({ kind: "principals" });
     await auditSuccess(this.deps.audit, actor, roleOps.delete.action, { resource: `role:${name}` });
   }
 
@@ -143,6 +147,7 @@ export class RoleService {
       return created;
     });
     this.deps.cache.clear();
+    await this.deps.bus.publish({ kind: "principals" });
     await auditSuccess(audit, actor, bindingOps.create.action, { resource: `binding:${row.id}`, details: { subject: input.subject, role: input.role, realm: input.realm } });
     return { id: row.id, subject: row.subject, role: role.name, realm: input.realm, created_at: row.createdAt.toISOString() };
   }
@@ -162,6 +167,7 @@ export class RoleService {
       emit("policy.binding_deleted", { realm: realm?.name ?? null, data: { binding_id: id, subject: row.subject, role: row.role.name, realm: realmName } });
     });
     this.deps.cache.clear();
+    await this.deps.bus.publish({ kind: "principals" });
     await auditSuccess(audit, actor, bindingOps.delete.action, { resource: `binding:${id}` });
   }
 

@@ -8,6 +8,7 @@ import type { AccessGuard } from "../access/guard";
 import { holds, type Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
 import type { RealmDirectory } from "../access/realm-directory";
+import type { InvalidationPublisher } from "../cluster/bus";
 import { realmOps as ops, type CreateRealmInput, type RealmView, type UpdateRealmInput } from "./schemas";
 
 export type { RealmView } from "./schemas";
@@ -19,6 +20,7 @@ export interface RealmServiceDeps {
   directory: Pick<RealmDirectory, "invalidate" | "adopt">;
   keyring: Pick<Keyring, "rotate" | "forget">;
   outbox: Pick<Outbox, "transaction">;
+  bus: InvalidationPublisher;
 }
 
 function view(row: { name: string; description: string; createdAt: Date; updatedAt: Date }): RealmView {
@@ -48,6 +50,7 @@ export class RealmService {
       return created;
     });
     directory.invalidate(row.name);
+    await this.deps.bus.publish({ kind: "realm", name: row.name });
     await keyring.rotate(directory.adopt(row));
     await auditSuccess(audit, actor, ops.create.action, { realm: row.name });
     return view(row);
@@ -79,6 +82,7 @@ export class RealmService {
       emit("realm.deleted", { realm: name, data: { name } });
     });
     this.deps.directory.invalidate(name);
+    await this.deps.bus.publish({ kind: "realm", name });
     this.deps.keyring.forget(realm.id);
     await auditSuccess(this.deps.audit, actor, ops.delete.action, { realm: name });
   }

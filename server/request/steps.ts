@@ -11,7 +11,7 @@ import { AppError } from "../errors";
 import { newRequestId } from "../ids";
 import type { Metrics } from "../observability/metrics";
 import type { Principal } from "../rbac/principal";
-import type { RateDecision, RateLimiter } from "../rest/ratelimit";
+import type { RateDecision, RateLimits } from "../rest/ratelimit";
 import type { TokenAuthenticator } from "../tokens/authenticator";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -41,22 +41,29 @@ export function unauthenticated(reason: "missing" | "invalid" | "expired" | "rev
 }
 
 export interface LimitDeps {
-  rateLimiter: Pick<RateLimiter, "check">;
+  rateLimiter: RateLimits;
   config: { rate_limit: { per_token: number; per_ip: number } };
 }
 
 /**
  * The one rate-limit decision of a request: an identified principal is counted under its
  * subject (the same budget whether it calls REST or the console), an STS token at the
- * gateway under its jti (the per-token default), anyone else under the client's IP. Over the limit is a 429 carrying Retry-After and the X-RateLimit-* headers.
+ * gateway under its jti (the per-token default), anyone else under the client's IP. Over
+ * the limit is a 429 carrying Retry-After and the X-RateLimit-* headers. The in-memory
+ * limiter decides synchronously (a plain value comes back); the shared one (Redis)
+ * returns a promise.
  */
-export function limit(deps: LimitDeps, who: { principal: Principal } | { ip: string } | { stsToken: string }): RateDecision {
+export function limit(deps: LimitDeps, who: { principal: Principal } | { ip: string } | { stsToken: string }): RateDecision | Promise<RateDecision> {
   const decision =
     "principal" in who
       ? deps.rateLimiter.check(who.principal.subject, who.principal.rateLimit ?? deps.config.rate_limit.per_token)
       : "stsToken" in who
         ? deps.rateLimiter.check(`sts:${who.stsToken}`, deps.config.rate_limit.per_token)
         : deps.rateLimiter.check(`ip:${who.ip}`, deps.config.rate_limit.per_ip);
+  return decision instanceof Promise ? decision.then(enforce) : enforce(decision);
+}
+
+function enforce(decision: RateDecision): RateDecision {
   if (!decision.allowed) {
     const retryAfter = String(Math.max(1, decision.reset - Math.floor(Date.now() / 1000)));
     throw new AppError("rate_limited", `Rate limit of ${decision.limit} requests per second exceeded.`, {

@@ -44,7 +44,8 @@ export function createRestApp(services: Services): RestHandler {
       const credential = extractCredential(req, url.search, config.auth.query_param_token);
       const identity = route.public ? null : await identify(services.tokenAuth, credential);
       if (identity?.ok) principal = identity.principal;
-      setHeaders(res, rateHeaders(limit(services, principal ? { principal } : { ip: clientIp(req) })));
+      const decided = limit(services, principal ? { principal } : { ip: clientIp(req) });
+      setHeaders(res, rateHeaders(decided instanceof Promise ? await decided : decided));
       if (identity && !identity.ok) throw identity.error;
       const input = await readInput(route, params, url.search, req);
       const reply = await dispatch(route, input, { services, req, requestId, credential, principal });

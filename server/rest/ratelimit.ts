@@ -1,6 +1,7 @@
 /**
- * Fixed one-second windows per key (a principal's subject or a client IP). Counters live in this
- * process (several processes behind one address each keep their own counts).
+ * Fixed one-second windows per key (a principal's subject or a client IP). This in-memory
+ * limiter counts within one process: it is the limiter without Redis (limits are then per
+ * process) and the insurance of the shared one while Redis is away (shared-ratelimit.ts).
  */
 export interface RateDecision {
   allowed: boolean;
@@ -10,7 +11,12 @@ export interface RateDecision {
   reset: number;
 }
 
-export class RateLimiter {
+/** What the request chain calls: in memory it answers at once (no await on the hot path); shared, it answers through Redis. */
+export interface RateLimits {
+  check(key: string, limit: number): RateDecision | Promise<RateDecision>;
+}
+
+export class RateLimiter implements RateLimits {
   private window = 0;
   private counts = new Map<string, number>();
 

@@ -37,6 +37,17 @@ export class RevocationList {
     return toRevocation(row);
   }
 
+  /** A revocation another process announced (the store has it too; this skips the wait for the next refresh). */
+  remember(jti: string, expiresAtMs: number): void {
+    this.revoked.set(jti, expiresAtMs);
+  }
+
+  /** The next check reads every live revocation again (after a bus outage). */
+  reload(): void {
+    this.loaded = false;
+    this.lastSeen = new Date(0);
+  }
+
   async since(since: Date, limit: number): Promise<Revocation[]> {
     const rows = await this.deps.db.stsRevocation.findMany({ where: { revokedAt: { gt: since } }, orderBy: [{ revokedAt: "asc" }, { jti: "asc" }], take: limit });
     return rows.map(toRevocation);

@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { SignJWT, type JWTPayload } from "jose";
 import { intersectScopes, isScope } from "../agents/scopes";
+import type { InvalidationPublisher } from "../cluster/bus";
 import type { AgentService, AgentState } from "../agents/service";
 import { auditSuccess, type AuditWriter } from "../audit/writer";
 import type { ArcanConfig } from "../config/config";
@@ -69,6 +70,7 @@ export class StsService {
       revocations: Pick<RevocationList, "revoke" | "since">;
       access: Pick<AccessGuard, "require">;
       audit: Pick<AuditWriter, "append">;
+      bus: InvalidationPublisher;
     },
   ) {}
 
@@ -172,6 +174,7 @@ export class StsService {
   async revoke(actor: Actor, input: RevokeInput): Promise<Revocation> {
     await this.deps.access.require(actor, stsOps.revoke.capability, stsOps.revoke.action);
     const revocation = await this.deps.revocations.revoke(input.jti, actor.principal.subject);
+    await this.deps.bus.publish({ kind: "sts_jti", jti: revocation.jti, expires_at: Date.parse(revocation.expires_at) });
     await auditSuccess(this.deps.audit, actor, stsOps.revoke.action, { resource: `sts_token:${input.jti}` });
     return revocation;
   }

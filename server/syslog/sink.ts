@@ -3,15 +3,19 @@
  * (SinkCursor "syslog") and sends every record as an RFC 5424 message. The cursor moves
  * only after a batch was sent, so a collector that is down delays records but loses
  * none; the sink keeps retrying (and reconnecting) until it is back. With PostgreSQL the
- * cursor row is locked (SKIP LOCKED) while a batch is sent, so one process sends it.
+ * cursor row is locked (SKIP LOCKED) while a batch is sent, and only the holder of a session
+ * advisory lock sends at all (another process takes over when it dies).
  */
 import type { Logger } from "pino";
+import { SessionLock } from "../cluster/session-lock";
 import type { Db, Store } from "../store/client";
 import { formatAuditRecord } from "./format";
 import { createTransport, type SyslogTransport } from "./transport";
 
 const CURSOR = "syslog";
 const BATCH = 200;
+/** pg_try_advisory_lock key of the syslog sender (one per PostgreSQL database). */
+export const SYSLOG_LOCK_KEY = 7_242_010;
 
 export interface SyslogSinkOptions {
   pollMs?: number;
@@ -27,14 +31,16 @@ export class SyslogSink {
   private running: Promise<void> | null = null;
   private stopped = false;
   private failures = 0;
+  private readonly lock: SessionLock;
 
   constructor(
     private readonly db: Db,
     private readonly provider: Store["provider"],
     readonly address: string,
     private readonly logger: Logger,
-    options: SyslogSinkOptions = {},
+    options: SyslogSinkOptions & { databaseUrl?: string | null } = {},
   ) {
+    this.lock = new SessionLock({ provider, databaseUrl: options.databaseUrl ?? null, key: SYSLOG_LOCK_KEY, name: "syslog sink", logger, retryMs: 1_000 });
     this.transport = createTransport(address);
     this.pollMs = options.pollMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
@@ -51,6 +57,7 @@ export class SyslogSink {
     await this.running;
     if (this.failures === 0) await this.pump().catch(() => {});
     this.transport.close();
+    await this.lock.release();
   }
 
   private schedule(ms: number): void {
@@ -81,6 +88,7 @@ export class SyslogSink {
   /** Sends the next batch after the cursor; returns how many records were sent. */
   private async pump(): Promise<number> {
     if (this.provider === "postgresql") {
+      if (!(await this.lock.held())) return 0;
       return this.db.$transaction(
         async (tx) => {
           await tx.$executeRaw`INSERT INTO "SinkCursor" (name, position, "updatedAt") VALUES (${CURSOR}, 0, now()) ON CONFLICT (name) DO NOTHING`;

@@ -5,7 +5,7 @@
  */
 import { displayPrefix, generateToken, hashToken } from "../crypto/token-format";
 import { newId } from "../ids";
-import type { Db } from "../store/client";
+import type { Db, Store } from "../store/client";
 
 export const RECOVERY_TOKEN_NAME = "arcan-recovery";
 
@@ -13,7 +13,18 @@ export type BootstrapOutcome =
   | { kind: "created"; name: string; printedValue: string | null }
   | { kind: "unchanged" };
 
-export async function ensureBootstrapToken(db: Db, opts: { value: string; force: boolean }): Promise<BootstrapOutcome[]> {
+/** Processes that start together on an empty PostgreSQL store take turns (one transaction-scoped lock), so one admin token is made. */
+const PG_BOOTSTRAP_LOCK = 7_242_011;
+
+export async function ensureBootstrapToken(db: Db, provider: Store["provider"], opts: { value: string; force: boolean }): Promise<BootstrapOutcome[]> {
+  if (provider !== "postgresql") return bootstrap(db, opts);
+  return db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${PG_BOOTSTRAP_LOCK})`);
+    return bootstrap(tx as unknown as Db, opts);
+  });
+}
+
+async function bootstrap(db: Db, opts: { value: string; force: boolean }): Promise<BootstrapOutcome[]> {
   const outcomes: BootstrapOutcome[] = [];
   if ((await db.token.count()) === 0) {
     const value = opts.value || generateToken("arc_");

@@ -13,6 +13,7 @@ import type { Capability } from "../rbac/capabilities";
 import { parseCapabilities } from "../rbac/grants";
 import { ALL_REALMS, canSee, covers, firstGap, type Actor } from "../rbac/principal";
 import type { Db } from "../store/client";
+import type { InvalidationPublisher } from "../cluster/bus";
 import type { TokenAuthenticator, TokenRow } from "./authenticator";
 import { tokenOps as ops, type CreateTokenInput, type TokenView, type TokenWithValue, type UpdateTokenInput } from "./schemas";
 import { parseTtl } from "./ttl";
@@ -26,6 +27,8 @@ export interface TokenServiceDeps {
   cache: Pick<PrincipalCache, "dropToken" | "clear" | "stats">;
   outbox: Pick<Outbox, "transaction">;
   principals: Pick<TokenAuthenticator, "principalOf">;
+  /** Other processes drop the same cache entries. */
+  bus: InvalidationPublisher;
 }
 
 export function toTokenView(row: TokenRow, now = new Date()): TokenView {
@@ -132,6 +135,7 @@ export class TokenService {
       },
     });
     this.deps.cache.dropToken(id);
+    await this.deps.bus.publish({ kind: "token", id });
     await auditSuccess(this.deps.audit, actor, ops.update.action, { resource: `token:${id}`, details: { fields: Object.keys(patch) } });
     return toTokenView(row);
   }
@@ -147,6 +151,7 @@ export class TokenService {
       return rotated;
     });
     this.deps.cache.dropToken(id);
+    await this.deps.bus.publish({ kind: "token", id });
     await auditSuccess(this.deps.audit, actor, ops.rotate.action, { resource: `token:${id}` });
     return { ...toTokenView(row), token: value };
   }
@@ -162,6 +167,7 @@ export class TokenService {
           return revoked;
         });
     this.deps.cache.dropToken(id);
+    await this.deps.bus.publish({ kind: "token", id });
     await auditSuccess(this.deps.audit, actor, ops.revoke.action, { resource: `token:${id}` });
     return toTokenView(row);
   }
@@ -179,6 +185,7 @@ export class TokenService {
       return updated;
     });
     this.deps.cache.clear();
+    await this.deps.bus.publish({ kind: "principals" });
     await auditSuccess(this.deps.audit, actor, ops.revokeAll.action, { details: { revoked: result.count, include_self: includeSelf } });
     return { revoked: result.count };
   }
@@ -193,6 +200,7 @@ export class TokenService {
       emit("auth.token_deleted", { data: { token_id: id, name: existing.name } });
     });
     this.deps.cache.dropToken(id);
+    await this.deps.bus.publish({ kind: "token", id });
     await auditSuccess(this.deps.audit, actor, ops.delete.action, { resource: `token:${id}` });
   }
 
@@ -204,6 +212,7 @@ export class TokenService {
   async invalidateCache(actor: Actor): Promise<{ invalidated: true }> {
     await this.deps.access.require(actor, ops.invalidateCache.capability, ops.invalidateCache.action);
     this.deps.cache.clear();
+    await this.deps.bus.publish({ kind: "principals" });
     await auditSuccess(this.deps.audit, actor, ops.invalidateCache.action);
     return { invalidated: true };
   }

@@ -95,14 +95,15 @@ export const createTRPCRouter = t.router;
 export const publicProcedure = t.procedure.use(observe).use(mapErrors);
 
 /** Signed in, still allowed (token not revoked, operator not disabled), within its rate limit; mutations same-origin only. */
-export const protectedProcedure = publicProcedure.use(({ ctx, type, next }) => {
+export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   if (!ctx.identity) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to use the console." });
   if (type === "mutation") {
     const reason = crossSiteReason(ctx.req.headers);
     if (reason) throw new TRPCError({ code: "FORBIDDEN", message: `Cross-site request refused: ${reason}.` });
   }
   const { principal } = ctx.identity;
-  limit(ctx.services, { principal });
+  const decided = limit(ctx.services, { principal });
+  if (decided instanceof Promise) await decided;
   const actor: Actor = { principal, requestId: ctx.requestId, ip: ctx.ip, via: "console" };
   // Procedures see the domain services only.
   const services: DomainServices = ctx.services;

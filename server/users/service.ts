@@ -12,6 +12,7 @@ import { newId } from "../ids";
 import { bindingGrants } from "../rbac/grants";
 import type { Actor, Principal } from "../rbac/principal";
 import type { Db } from "../store/client";
+import type { InvalidationPublisher } from "../cluster/bus";
 import { MAX_PASSWORD, USER_NAME, userOps as ops, ZPassword, ZUserName, type CreateUserInput, type UserView } from "./schemas";
 
 export type { UserView } from "./schemas";
@@ -40,6 +41,7 @@ export interface UserServiceDeps {
   access: Pick<AccessGuard, "require">;
   audit: Pick<AuditWriter, "append">;
   cache: Pick<PrincipalCache, "get" | "set" | "clear">;
+  bus: InvalidationPublisher;
 }
 
 export class UserService {
@@ -73,6 +75,7 @@ export class UserService {
     const row = await this.deps.db.user.update({ where: { id: existing.id }, data: { disabled } });
     // The cache has no per-key delete; clearing it is what role changes do as well.
     this.deps.cache.clear();
+    await this.deps.bus.publish({ kind: "principals" });
     await auditSuccess(this.deps.audit, actor, op.action, { resource: `user:${name}` });
     return view(row);
   }

@@ -34,7 +34,8 @@ for (const store of STORES) {
       assert.deepEqual(h.body, { status: "ok" });
       const r = await s.request("GET", "/ready", { token: null });
       assert.equal(r.status, 200, r.text);
-      assert.deepEqual(r.body, { status: "ready", checks: { store: true, key: true } });
+      const transport = store === "postgres" ? "postgres" : "local";
+      assert.deepEqual(r.body, { status: "ready", checks: { store: true, key: true, kms: true, bus: "ok", bus_transport: transport, redis: "not_configured" } });
     });
 
     it("/metrics has the documented metrics with samples", async () => {
@@ -84,7 +85,7 @@ for (const store of STORES) {
         try {
           const r = await s.request("GET", "/ready", { token: null });
           assert.equal(r.status, 503, r.text);
-          assert.deepEqual(r.body.checks, { store: false, key: true });
+          assert.deepEqual({ store: r.body.checks.store, key: r.body.checks.key, kms: r.body.checks.kms }, { store: false, key: true, kms: true });
           const read = await s.request("GET", "/api/v1/realms");
           assert.ok(read.status >= 500, `a request that needs the store fails: ${read.status}`);
           assert.doesNotMatch(read.text, /prisma|postgres|SELECT|ECONN|terminat/i, "no driver detail leaks");

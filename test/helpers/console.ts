@@ -66,7 +66,7 @@ export async function startConsoleHarness(store: StoreKind, env: Record<string, 
   publishServices(services);
   await services.roles.ensureBuiltins();
   const adminToken = generateToken("arc_");
-  await ensureBootstrapToken(opened.db, { value: adminToken, force: false });
+  await ensureBootstrapToken(opened.db, opened.provider, { value: adminToken, force: false });
   const secret = randomBytes(32).toString("base64url");
   process.env.NEXTAUTH_SECRET = secret;
 

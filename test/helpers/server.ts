@@ -25,6 +25,8 @@ export interface Reply<T = any> {
 export interface TestServer {
   url: string;
   port: number;
+  /** The server process's id. */
+  pid: number;
   adminToken: string;
   dataDir: string;
   databaseUrl: string | null;
@@ -110,6 +112,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const server: TestServer = {
     url: `https://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     adminToken,
     dataDir,
     databaseUrl,

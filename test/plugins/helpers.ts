@@ -3,6 +3,7 @@
  * store with a realm, and a plugin runtime wired like the server's (real audit writer,
  * outbox, connection manager).
  */
+import { LocalBus } from "../../server/cluster/bus";
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,7 +58,7 @@ export async function harness(env: Record<string, string>): Promise<PluginHarnes
   }
   const engineTypes = new EngineTypes();
   // The access guard is not exercised by driver-level suites (the REST suite covers it).
-  const plugins = createPlugins({ db: store.db, config: config.plugins, access: null as never, audit, outbox: new Outbox(store.db), engineTypes, logger });
+  const plugins = createPlugins({ db: store.db, config: config.plugins, access: null as never, audit, outbox: new Outbox(store.db), engineTypes, logger, bus: new LocalBus(logger) });
   return {
     store,
     realm: realms[0]!,

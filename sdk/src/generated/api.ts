@@ -29,7 +29,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: the store and the key-encryption key are usable (503 otherwise)
+         * Readiness: the store and the key-encryption key are usable (503 otherwise); the invalidation bus and Redis are reported
          * @description Public: no token needed.
          */
         get: operations["ready"];
@@ -1549,6 +1549,13 @@ export interface components {
             checks: {
                 store: boolean;
                 key: boolean;
+                kms: boolean;
+                /** @enum {string} */
+                bus: "ok" | "degraded";
+                /** @enum {string} */
+                bus_transport: "redis" | "postgres" | "local";
+                /** @enum {string} */
+                redis: "ok" | "down" | "not_configured";
             };
         };
         /**
@@ -3384,6 +3391,13 @@ export interface operations {
                         checks: {
                             store: boolean;
                             key: boolean;
+                            kms: boolean;
+                            /** @enum {string} */
+                            bus: "ok" | "degraded";
+                            /** @enum {string} */
+                            bus_transport: "redis" | "postgres" | "local";
+                            /** @enum {string} */
+                            redis: "ok" | "down" | "not_configured";
                         };
                     };
                 };

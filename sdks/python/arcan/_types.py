@@ -27,18 +27,30 @@ class ReadinessChecks:
 
     store: bool
     key: bool
+    kms: bool
+    bus: Literal["ok", "degraded"]
+    bus_transport: Literal["redis", "postgres", "local"]
+    redis: Literal["ok", "down", "not_configured"]
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "ReadinessChecks":
         return cls(
             store=d["store"],
             key=d["key"],
+            kms=d["kms"],
+            bus=d["bus"],
+            bus_transport=d["bus_transport"],
+            redis=d["redis"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {}
         out["store"] = self.store
         out["key"] = self.key
+        out["kms"] = self.kms
+        out["bus"] = self.bus
+        out["bus_transport"] = self.bus_transport
+        out["redis"] = self.redis
         return out
 
 

@@ -2,6 +2,15 @@
 import { z } from "zod";
 import { publicRoute } from "../route";
 
+const readyChecks = z.object({
+  store: z.boolean(),
+  key: z.boolean(),
+  kms: z.boolean(),
+  bus: z.enum(["ok", "degraded"]),
+  bus_transport: z.enum(["redis", "postgres", "local"]),
+  redis: z.enum(["ok", "down", "not_configured"]),
+});
+
 export const systemRoutes = [
   publicRoute({
     method: "GET",
@@ -16,11 +25,11 @@ export const systemRoutes = [
     method: "GET",
     path: "/ready",
     operationId: "ready",
-    summary: "Readiness: the store and the key-encryption key are usable (503 otherwise)",
+    summary: "Readiness: the store and the key-encryption key are usable (503 otherwise); the invalidation bus and Redis are reported",
     tag: "system",
-    response: z.object({ status: z.enum(["ready", "not_ready"]), checks: z.object({ store: z.boolean(), key: z.boolean() }) }).meta({ id: "Readiness" }),
+    response: z.object({ status: z.enum(["ready", "not_ready"]), checks: readyChecks }).meta({ id: "Readiness" }),
     responses: {
-      "503": { description: "Not ready", schema: z.object({ status: z.literal("not_ready"), checks: z.object({ store: z.boolean(), key: z.boolean() }) }) },
+      "503": { description: "Not ready", schema: z.object({ status: z.literal("not_ready"), checks: readyChecks }) },
     },
     handle: async ({ services }) => {
       const checks = await services.ready();

@@ -1,7 +1,8 @@
 "use client";
 /** Small UI primitives shared by the console pages: buttons, fields, cards, states, badges. */
 import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
-import { errorMessage } from "./errors";
+import { errorCode, errorMessage } from "./errors";
+import { MissingCapability } from "./missing-capability";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
@@ -114,7 +115,13 @@ export function Empty({ children }: { children: ReactNode }) {
   return <p className="rounded-lg border border-dashed border-line px-4 py-8 text-center text-sm text-muted">{children}</p>;
 }
 
+/** Errors that the same request would meet again: offering "Try again" would mislead. */
+const FINAL_CODES = new Set(["FORBIDDEN", "NOT_FOUND", "BAD_REQUEST", "CONFLICT", "PRECONDITION_FAILED", "UNPROCESSABLE_CONTENT"]);
+
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const code = errorCode(error);
+  if (code === "FORBIDDEN") return <MissingCapability message={errorMessage(error)} />;
+  if (code && FINAL_CODES.has(code)) onRetry = undefined;
   return (
     <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-deny/60 bg-deny/5 px-4 py-3 text-sm">
       <span>{errorMessage(error)}</span>

@@ -19,6 +19,8 @@ import { Outbox } from "./events/outbox";
 import type { Metrics } from "./observability/metrics";
 import { RoleService } from "./rbac/roles-service";
 import { RealmService } from "./realms/service";
+import { SubjectDirectory } from "./rbac/subjects";
+import { SessionService } from "./session/service";
 import { RateLimiter } from "./rest/ratelimit";
 import { SecretService } from "./secrets/service";
 import { SyslogSink } from "./syslog/sink";
@@ -58,6 +60,7 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const audit = auditWriter;
   const decisions = new DecisionRecorder(db, metrics, logger);
   const realmDirectory = new RealmDirectory({ db });
+  const subjectDirectory = new SubjectDirectory({ db });
   const access = new AccessGuard({ directory: realmDirectory, decisions, audit });
   const keyring = new Keyring(db, kms);
   const tokenCache = new PrincipalCache(config.auth.cache_ttl, config.auth.max_cache_size);
@@ -112,9 +115,11 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     tokens,
     realms: new RealmService({ db, access, audit, directory: realmDirectory, keyring, outbox }),
     roles: new RoleService({ db, access, audit, cache: tokenCache, outbox }),
+    session: new SessionService({ db, access, subjects: subjectDirectory }),
+    subjects: subjectDirectory,
     secrets: new SecretService({ db, access, audit, keyring, fast: store.fast, outbox }),
     webhooks: new WebhookService({ db, access, audit, kms, outbox, allowPrivateNetworks, attempts: dispatcher.attempts, onEndpointChanged: (id) => dispatcher.forgetKey(id) }),
-    audit: new AuditService({ db, access, audit }),
+    audit: new AuditService({ db, access, audit, subjects: subjectDirectory }),
     users: new UserService({ db, access, audit, cache: tokenCache }),
     /** Guardian 1 for API tokens (value → principal); token management is `tokens`. */
     tokenAuth,

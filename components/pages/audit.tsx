@@ -2,6 +2,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { DecisionTrace } from "../decisions/decision-trace";
+import { realmsWith, useSession } from "../session";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, ErrorState, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
 
@@ -22,7 +23,7 @@ const toIso = (local: string) => (local ? new Date(local).toISOString() : undefi
 
 export function AuditPage() {
   const trpc = useTRPC();
-  const realms = useQuery(trpc.realms.list.queryOptions());
+  const realms = realmsWith(useSession(), "audit:read");
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [cursors, setCursors] = useState<string[]>([]);
@@ -64,7 +65,7 @@ export function AuditPage() {
         <form onSubmit={onSubmit} className="grid grid-cols-2 gap-4 md:grid-cols-4" noValidate>
           <SelectField label="Realm" value={draft.realm} onChange={set("realm")}>
             <option value="">Any realm</option>
-            {realms.data?.map((r) => (
+            {realms.map((r) => (
               <option key={r.name} value={r.name}>
                 {r.name}
               </option>

@@ -2,37 +2,19 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "../confirm";
+import { RealmScoped } from "../realm-select";
 import { ZSecretParams } from "@/server/secrets/schemas";
 import { errorMessage, formIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
-import { Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
+import { Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
 
 
 export function SecretsPage() {
-  const trpc = useTRPC();
-  const realms = useQuery(trpc.realms.list.queryOptions());
-  const [chosenRealm, setRealm] = useState("");
-  // Until one is chosen, the first realm.
-  const realm = chosenRealm || realms.data?.[0]?.name || "";
-
   return (
     <>
       <PageHeader title="Secrets" description="Versioned key/value secrets, encrypted with the realm's key. Values are shown only on request, and every reveal is audited." />
-      <QueryState query={realms} isEmpty={(d) => d.length === 0} empty="There are no realms yet: create one on the Realms page first.">
-        {(list) => (
-          <>
-            <SelectField label="Realm" value={realm} onChange={(e) => setRealm(e.target.value)} className="mb-6 max-w-xs">
-              {list.map((r) => (
-                <option key={r.name} value={r.name}>
-                  {r.name}
-                </option>
-              ))}
-            </SelectField>
-            {realm ? <RealmSecrets key={realm} realm={realm} /> : <Loading />}
-          </>
-        )}
-      </QueryState>
+      <RealmScoped capability="secrets:read">{(realm) => <RealmSecrets key={realm} realm={realm} />}</RealmScoped>
     </>
   );
 }

@@ -159,10 +159,16 @@ export function Badge({ tone, children }: { tone: string; children: ReactNode })
   return <span className={`inline-block rounded-full border px-2 py-0.5 text-xs font-medium ${BADGE[tone] ?? "text-muted border-line"}`}>{children}</span>;
 }
 
+/**
+ * A table that never widens the page: it scrolls inside its own box, and its last column
+ * (row actions, by convention) stays pinned to the right edge so actions stay in view.
+ */
+const PIN_LAST = "[&_td:last-child]:sticky [&_td:last-child]:right-0 [&_td:last-child]:bg-surface [&_th:last-child]:sticky [&_th:last-child]:right-0 [&_th:last-child]:bg-surface";
+
 export function Table({ caption, head, children }: { caption: string; head: string[]; children: ReactNode }) {
   return (
     // Focusable so a keyboard user can scroll a table wider than the page.
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={caption}>
+    <div className={`max-w-full overflow-x-auto ${PIN_LAST}`} tabIndex={0} role="region" aria-label={caption}>
       <table className="w-full border-collapse text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead>

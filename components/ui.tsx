@@ -32,13 +32,13 @@ export function Spinner() {
   return <span aria-hidden="true" className="inline-block h-3.5 w-3.5 animate-spin rounded-full border-2 border-current border-t-transparent" />;
 }
 
-const INPUT_CLASS = "w-full rounded-md border border-line bg-canvas px-3 py-1.5 text-sm text-fg placeholder:text-muted focus:border-accent aria-[invalid=true]:border-deny";
+const INPUT_CLASS = "w-full min-w-0 rounded-md border border-line bg-canvas px-3 py-1.5 text-sm text-fg placeholder:text-muted focus:border-accent aria-[invalid=true]:border-deny";
 
 export function TextField({ label, error, hint, className = "", ...rest }: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | undefined; hint?: string }) {
   const id = useId();
   const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={`flex flex-col gap-1 ${className}`}>
+    <div className={`flex min-w-0 flex-col gap-1 ${className}`}>
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>
@@ -60,7 +60,7 @@ export function TextField({ label, error, hint, className = "", ...rest }: Input
 export function SelectField({ label, error, children, className = "", ...rest }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string | undefined }) {
   const id = useId();
   return (
-    <div className={`flex flex-col gap-1 ${className}`}>
+    <div className={`flex min-w-0 flex-col gap-1 ${className}`}>
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>

@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { DecisionTrace } from "../decisions/decision-trace";
 import { realmsWith, useSession } from "../session";
+import { Subject, useSubjectNames } from "../subject";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, ErrorState, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
 
@@ -47,6 +48,7 @@ export function AuditPage() {
     placeholderData: keepPreviousData,
   });
   const record = search.data?.items.find((r) => r.id === selected) ?? null;
+  const names = useSubjectNames(search.data?.items.map((r) => r.actor) ?? []);
   const set = (field: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: e.target.value }));
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -62,7 +64,7 @@ export function AuditPage() {
       <PageHeader title="Audit" description="Every request that reads or changes protected state, in a hash chain. Select an entry to see the whole record." />
       <ChainStatus />
       <Card title="Filters" className="mb-6">
-        <form onSubmit={onSubmit} className="grid grid-cols-2 gap-4 md:grid-cols-4" noValidate>
+        <form onSubmit={onSubmit} className="grid grid-cols-2 gap-4 xl:grid-cols-4" noValidate>
           <SelectField label="Realm" value={draft.realm} onChange={set("realm")}>
             <option value="">Any realm</option>
             {realms.map((r) => (
@@ -71,7 +73,7 @@ export function AuditPage() {
               </option>
             ))}
           </SelectField>
-          <TextField label="Actor" value={draft.actor} onChange={set("actor")} placeholder="user:alice or token:tok_…" />
+          <TextField label="Actor" value={draft.actor} onChange={set("actor")} placeholder="a token or operator name, or token:tok_…" />
           <TextField label="Action" value={draft.action} onChange={set("action")} placeholder="secret.* or realm.create" />
           <SelectField label="Outcome" value={draft.outcome} onChange={set("outcome")}>
             <option value="">Any outcome</option>
@@ -107,7 +109,9 @@ export function AuditPage() {
                   {page.items.map((r) => (
                     <tr key={r.id} className={`${ROW} ${selected === r.id ? "bg-raised" : ""}`}>
                       <td className={TD_TIME}>{formatTime(r.time)}</td>
-                      <td className={`${TD} font-mono text-xs`}>{r.actor}</td>
+                      <td className={TD}>
+                        <Subject subject={r.actor} names={names} />
+                      </td>
                       <td className={TD}>
                         <button type="button" onClick={() => setSelected(r.id)} className="font-mono text-xs text-accent underline-offset-2 hover:underline" aria-label={`Details of ${r.action} at ${formatTime(r.time)}`}>
                           {r.action}

@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { createRealm, expectAccessible, expectToast, unique } from "../helpers";
 
 test("write a secret, reveal it on demand, add a version, see the history, delete it", async ({ page }) => {
+  test.setTimeout(60_000);
   const realm = unique("secrets");
   await createRealm(page, realm);
   await page.goto("/secrets");

@@ -24,20 +24,21 @@ async function expectFits(page: Page, path: string) {
 }
 
 test("no page is wider than the window at 1024×768 and 1440×900, and row actions stay in view", async ({ page, request }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const realm = unique("layout");
   const auth = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
   expect((await request.post("/api/v1/realms", { headers: auth, data: { name: realm, description: "Layout check realm with a description long enough to wrap" } })).status()).toBe(201);
   const longValue = `postgres://service-account-with-a-long-name:${"x".repeat(80)}@db.internal.example.com:5432/app?sslmode=verify-full`;
   expect((await request.put(`/api/v1/realms/${realm}/secrets/A_RATHER_LONG_SECRET_KEY_NAME_FOR_THE_LAYOUT_CHECK`, { headers: auth, data: { value: longValue } })).status()).toBe(200);
-  expect((await request.post("/api/v1/auth/tokens", { headers: auth, data: { name: unique("layout-token-with-a-long-name"), capabilities: ["secrets:read", "secrets:write", "audit:read"], realms: [realm] } })).status()).toBe(201);
+  expect((await request.post("/api/v1/auth/tokens", { headers: auth, data: { name: unique("layout-token-with-a-very-long-label"), capabilities: ["secrets:read", "secrets:write", "audit:read"], realms: [realm] } })).status()).toBe(201);
 
   for (const size of SIZES) {
     await page.setViewportSize(size);
     for (const path of PAGES) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-      await page.waitForLoadState("networkidle");
+      // Some pages keep a live connection open: wait for their loading states instead of network idle.
+      await expect(page.getByRole("status").filter({ hasText: /^Loading/ })).toHaveCount(0, { timeout: 20_000 });
       await expectFits(page, `${path} at ${size.width}`);
     }
     // The revealed value opens in a dialog that fits too.

@@ -10,6 +10,7 @@ async function api(request: APIRequestContext, method: "post" | "put", path: str
 }
 
 test("an operator with a custom role (secrets:read + secrets:write in one realm) does that job on the Secrets page", async ({ page, browser, request }) => {
+  test.setTimeout(90_000);
   const realm = unique("ops");
   const other = unique("hidden");
   const role = unique("secret-operator");

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { ConsoleFrame } from "@/components/console-frame";
 import { THEME_BOOT_SCRIPT } from "@/components/theme-toggle";
-import { currentIdentity, summarize } from "@/server/console/current";
+import { currentIdentity, currentRights, summarize } from "@/server/console/current";
 import { NONCE_HEADER, PATH_HEADER } from "@/server/console/security-headers";
 import "./globals.css";
 
@@ -33,6 +33,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const identity = await currentIdentity();
   if (!identity && path !== SIGN_IN) redirect(SIGN_IN);
   if (identity && path === SIGN_IN) redirect("/");
+  const rights = identity ? await currentRights(identity) : null;
 
   return (
     <html lang="en" className="dark" suppressHydrationWarning>
@@ -40,7 +41,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
       </head>
       <body className="min-h-screen">
-        <ConsoleFrame identity={identity ? summarize(identity) : null}>{children}</ConsoleFrame>
+        <ConsoleFrame identity={identity ? summarize(identity) : null} rights={rights}>{children}</ConsoleFrame>
       </body>
     </html>
   );

@@ -4,18 +4,21 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import type { IdentitySummary } from "@/server/console/current";
+import type { SessionMe } from "@/server/session/schemas";
 import { ArcanMark } from "./arcan-mark";
 import { signOut } from "./auth-client";
 import { Nav } from "./nav";
 import { Providers } from "./providers";
+import { SessionProvider } from "./session";
 import { ThemeToggle } from "./theme-toggle";
 import { Button } from "./ui";
 
-export function ConsoleFrame({ identity, children }: { identity: IdentitySummary | null; children: ReactNode }) {
+export function ConsoleFrame({ identity, rights, children }: { identity: IdentitySummary | null; rights: SessionMe | null; children: ReactNode }) {
   const pathname = usePathname();
-  if (!identity || pathname === "/signin") return <Providers>{children}</Providers>;
+  if (!identity || !rights || pathname === "/signin") return <Providers>{children}</Providers>;
   return (
     <Providers>
+      <SessionProvider initial={rights}>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-raised focus:px-3 focus:py-2">
         Skip to content
       </a>
@@ -41,6 +44,7 @@ export function ConsoleFrame({ identity, children }: { identity: IdentitySummary
           </main>
         </div>
       </div>
+      </SessionProvider>
     </Providers>
   );
 }

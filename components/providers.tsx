@@ -12,15 +12,18 @@ function onApiError(err: unknown) {
   if (errorCode(err) === "UNAUTHORIZED") window.location.assign("/signin");
 }
 
+function makeQueryClient(): QueryClient {
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError: onApiError }),
+    // Any change may change what the principal holds (a realm created, a role bound): the session's rights are read again.
+    mutationCache: new MutationCache({ onError: onApiError, onSuccess: () => void client.invalidateQueries({ queryKey: [["session", "me"]] }) }),
+    defaultOptions: { queries: { staleTime: 10_000, retry: (count, err) => count < 1 && errorCode(err) === "INTERNAL_SERVER_ERROR", refetchOnWindowFocus: false } },
+  });
+  return client;
+}
+
 export function Providers({ children }: { children: ReactNode }) {
-  const [queryClient] = useState(
-    () =>
-      new QueryClient({
-        queryCache: new QueryCache({ onError: onApiError }),
-        mutationCache: new MutationCache({ onError: onApiError }),
-        defaultOptions: { queries: { staleTime: 10_000, retry: (count, err) => count < 1 && errorCode(err) === "INTERNAL_SERVER_ERROR", refetchOnWindowFocus: false } },
-      }),
-  );
+  const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() => createTRPCClient<AppRouter>({
       // Subscriptions (the webhooks page's live delivery log) use server-sent events.
       links: [splitLink({ condition: (op) => op.type === "subscription", true: httpSubscriptionLink({ url: "/api/trpc" }), false: httpBatchLink({ url: "/api/trpc" }) })],

@@ -1,7 +1,8 @@
 "use client";
 /** Small UI primitives shared by the console pages: buttons, fields, cards, states, badges. */
 import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
-import { errorMessage } from "./errors";
+import { errorCode, errorMessage } from "./errors";
+import { MissingCapability } from "./missing-capability";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
@@ -31,13 +32,13 @@ export function Spinner() {
   return <span aria-hidden="true" className="inline-block h-3.5 w-3.5 animate-spin rounded-full border-2 border-current border-t-transparent" />;
 }
 
-const INPUT_CLASS = "w-full rounded-md border border-line bg-canvas px-3 py-1.5 text-sm text-fg placeholder:text-muted focus:border-accent aria-[invalid=true]:border-deny";
+const INPUT_CLASS = "w-full min-w-0 rounded-md border border-line bg-canvas px-3 py-1.5 text-sm text-fg placeholder:text-muted focus:border-accent aria-[invalid=true]:border-deny";
 
 export function TextField({ label, error, hint, className = "", ...rest }: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | undefined; hint?: string }) {
   const id = useId();
   const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={`flex flex-col gap-1 ${className}`}>
+    <div className={`flex min-w-0 flex-col gap-1 ${className}`}>
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>
@@ -59,7 +60,7 @@ export function TextField({ label, error, hint, className = "", ...rest }: Input
 export function SelectField({ label, error, children, className = "", ...rest }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string | undefined }) {
   const id = useId();
   return (
-    <div className={`flex flex-col gap-1 ${className}`}>
+    <div className={`flex min-w-0 flex-col gap-1 ${className}`}>
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>
@@ -114,7 +115,13 @@ export function Empty({ children }: { children: ReactNode }) {
   return <p className="rounded-lg border border-dashed border-line px-4 py-8 text-center text-sm text-muted">{children}</p>;
 }
 
+/** Errors that the same request would meet again: offering "Try again" would mislead. */
+const FINAL_CODES = new Set(["FORBIDDEN", "NOT_FOUND", "BAD_REQUEST", "CONFLICT", "PRECONDITION_FAILED", "UNPROCESSABLE_CONTENT"]);
+
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const code = errorCode(error);
+  if (code === "FORBIDDEN") return <MissingCapability message={errorMessage(error)} />;
+  if (code && FINAL_CODES.has(code)) onRetry = undefined;
   return (
     <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-deny/60 bg-deny/5 px-4 py-3 text-sm">
       <span>{errorMessage(error)}</span>
@@ -152,10 +159,16 @@ export function Badge({ tone, children }: { tone: string; children: ReactNode })
   return <span className={`inline-block rounded-full border px-2 py-0.5 text-xs font-medium ${BADGE[tone] ?? "text-muted border-line"}`}>{children}</span>;
 }
 
+/**
+ * A table that never widens the page: it scrolls inside its own box, and its last column
+ * (row actions, by convention) stays pinned to the right edge so actions stay in view.
+ */
+const PIN_LAST = "[&_td:last-child]:sticky [&_td:last-child]:right-0 [&_td:last-child]:bg-surface [&_th:last-child]:sticky [&_th:last-child]:right-0 [&_th:last-child]:bg-surface";
+
 export function Table({ caption, head, children }: { caption: string; head: string[]; children: ReactNode }) {
   return (
     // Focusable so a keyboard user can scroll a table wider than the page.
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={caption}>
+    <div className={`max-w-full overflow-x-auto ${PIN_LAST}`} tabIndex={0} role="region" aria-label={caption}>
       <table className="w-full border-collapse text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead>

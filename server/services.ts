@@ -25,6 +25,8 @@ import { createInvalidationBus } from "./cluster";
 import { invalidationHandlers } from "./cluster/apply";
 import { connectRedis, redisState, type RedisState } from "./cluster/redis";
 import type { BusState, BusTransport } from "./cluster/bus";
+import { SubjectDirectory } from "./rbac/subjects";
+import { SessionService } from "./session/service";
 import { SecretService } from "./secrets/service";
 import { SyslogSink } from "./syslog/sink";
 import type { Store } from "./store/client";
@@ -71,6 +73,7 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const audit = auditWriter;
   const decisions = new DecisionRecorder(db, metrics, logger);
   const realmDirectory = new RealmDirectory({ db });
+  const subjectDirectory = new SubjectDirectory({ db });
   const access = new AccessGuard({ directory: realmDirectory, decisions, audit });
   const keyring = new Keyring(db, kms);
   const tokenCache = new PrincipalCache(config.auth.cache_ttl, config.auth.max_cache_size);
@@ -160,9 +163,11 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
     tokens,
     realms: new RealmService({ db, access, audit, directory: realmDirectory, keyring, outbox, bus }),
     roles: new RoleService({ db, access, audit, cache: tokenCache, outbox, bus }),
+    session: new SessionService({ db, access, subjects: subjectDirectory }),
+    subjects: subjectDirectory,
     secrets,
     webhooks: new WebhookService({ db, access, audit, kms, outbox, allowPrivateNetworks, attempts: dispatcher.attempts, onEndpointChanged: (id) => dispatcher.forgetKey(id) }),
-    audit: new AuditService({ db, access, audit }),
+    audit: new AuditService({ db, access, audit, subjects: subjectDirectory }),
     users: new UserService({ db, access, audit, cache: tokenCache, bus }),
     /** Guardian 1 for API tokens (value → principal); token management is `tokens`. */
     tokenAuth,

@@ -42,6 +42,13 @@ const METHOD_TONE: Record<string, string> = {
   delete: "text-deny border-deny/50",
 };
 
+/** Markdown's inline code (`like this`) as <code>; the documents use no other markdown in these fields. */
+export function inline(text: string): ReactNode {
+  const parts = text.split("`");
+  if (parts.length < 3) return text;
+  return parts.map((part, i) => (i % 2 === 1 ? <code key={i} className="rounded bg-raised px-1 font-mono text-[0.95em]">{part}</code> : part));
+}
+
 export function anchorFor(operationId: string): string {
   return `op-${operationId}`;
 }
@@ -50,12 +57,12 @@ export function ApiReference({ doc }: { doc: OpenApiDocument }) {
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
   const tags = doc.tags?.map((t) => t.name) ?? [...new Set(operations.map((o) => o.op.tags[0] ?? "other"))];
   return (
-    <div className="mx-auto max-w-5xl p-6">
+    <div className="mx-auto min-w-0 max-w-5xl p-6 [overflow-wrap:anywhere]">
       <header className="mb-6">
         <h1 className="text-2xl font-semibold tracking-tight">
           {doc.info.title} <span className="text-base font-normal text-muted">v{doc.info.version}</span>
         </h1>
-        {doc.info.description ? <p className="mt-2 text-sm text-muted">{doc.info.description}</p> : null}
+        {doc.info.description ? <p className="mt-2 text-sm text-muted">{inline(doc.info.description)}</p> : null}
         <p className="mt-2 text-sm">
           Machine-readable: <a className="text-accent underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1).
         </p>
@@ -81,7 +88,7 @@ export function ApiReference({ doc }: { doc: OpenApiDocument }) {
           <h2 id={`tag-${tag}`} className="mb-1 text-xl font-semibold">
             {tag}
           </h2>
-          <p className="mb-4 text-sm text-muted">{doc.tags?.find((t) => t.name === tag)?.description}</p>
+          <p className="mb-4 text-sm text-muted">{inline(doc.tags?.find((t) => t.name === tag)?.description ?? "")}</p>
           {operations
             .filter((o) => o.op.tags[0] === tag)
             .map(({ path, method, op }) => (
@@ -112,7 +119,7 @@ function OperationCard({ path, method, op }: { path: string; method: string; op:
         <span className={`rounded border px-2 py-0.5 text-xs font-bold uppercase ${METHOD_TONE[method] ?? "border-line"}`}>{method}</span>
         <span>{path}</span>
       </h3>
-      <p className="mt-2 text-sm">{op.summary}</p>
+      <p className="mt-2 text-sm">{inline(op.summary)}</p>
       <p className="mt-1 text-xs text-muted">
         {op.security?.length === 0 ? "Public: no token needed." : `Requires the capability ${op["x-arcan-capability"] ?? "?"}.`} Operation id: <code>{op.operationId}</code>
       </p>
@@ -136,7 +143,7 @@ function OperationCard({ path, method, op }: { path: string; method: string; op:
                   </td>
                   <td className="py-1 pr-3">{p.in}</td>
                   <td className="py-1 pr-3 font-mono">{typeLabel(p.schema)}</td>
-                  <td className="py-1">{p.description ?? ""}</td>
+                  <td className="py-1">{inline(p.description ?? "")}</td>
                 </tr>
               ))}
             </tbody>

@@ -2,6 +2,8 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { DecisionTrace } from "../decisions/decision-trace";
+import { realmsWith, useSession } from "../session";
+import { Subject, useSubjectNames } from "../subject";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, ErrorState, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
 
@@ -22,7 +24,7 @@ const toIso = (local: string) => (local ? new Date(local).toISOString() : undefi
 
 export function AuditPage() {
   const trpc = useTRPC();
-  const realms = useQuery(trpc.realms.list.queryOptions());
+  const realms = realmsWith(useSession(), "audit:read");
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [cursors, setCursors] = useState<string[]>([]);
@@ -46,6 +48,7 @@ export function AuditPage() {
     placeholderData: keepPreviousData,
   });
   const record = search.data?.items.find((r) => r.id === selected) ?? null;
+  const names = useSubjectNames(search.data?.items.map((r) => r.actor) ?? []);
   const set = (field: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: e.target.value }));
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -61,16 +64,16 @@ export function AuditPage() {
       <PageHeader title="Audit" description="Every request that reads or changes protected state, in a hash chain. Select an entry to see the whole record." />
       <ChainStatus />
       <Card title="Filters" className="mb-6">
-        <form onSubmit={onSubmit} className="grid grid-cols-2 gap-4 md:grid-cols-4" noValidate>
+        <form onSubmit={onSubmit} className="grid grid-cols-2 gap-4 xl:grid-cols-4" noValidate>
           <SelectField label="Realm" value={draft.realm} onChange={set("realm")}>
             <option value="">Any realm</option>
-            {realms.data?.map((r) => (
+            {realms.map((r) => (
               <option key={r.name} value={r.name}>
                 {r.name}
               </option>
             ))}
           </SelectField>
-          <TextField label="Actor" value={draft.actor} onChange={set("actor")} placeholder="user:alice or token:tok_…" />
+          <TextField label="Actor" value={draft.actor} onChange={set("actor")} placeholder="a token or operator name, or token:tok_…" />
           <TextField label="Action" value={draft.action} onChange={set("action")} placeholder="secret.* or realm.create" />
           <SelectField label="Outcome" value={draft.outcome} onChange={set("outcome")}>
             <option value="">Any outcome</option>
@@ -106,7 +109,9 @@ export function AuditPage() {
                   {page.items.map((r) => (
                     <tr key={r.id} className={`${ROW} ${selected === r.id ? "bg-raised" : ""}`}>
                       <td className={TD_TIME}>{formatTime(r.time)}</td>
-                      <td className={`${TD} font-mono text-xs`}>{r.actor}</td>
+                      <td className={TD}>
+                        <Subject subject={r.actor} names={names} />
+                      </td>
                       <td className={TD}>
                         <button type="button" onClick={() => setSelected(r.id)} className="font-mono text-xs text-accent underline-offset-2 hover:underline" aria-label={`Details of ${r.action} at ${formatTime(r.time)}`}>
                           {r.action}

@@ -5,31 +5,19 @@ import { BUILTIN_KV, ENGINE_NAME } from "@/server/engines/names";
 import { ConfirmDialog } from "../confirm";
 import { RolesEditor } from "../engines/roles-editor";
 import { errorCode, errorMessage, showFormError } from "../errors";
-import { RealmSelect } from "../realm-select";
+import { RealmScoped } from "../realm-select";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
-import { Badge, Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
+import { Badge, Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
 
 export function EnginesPage() {
-  const trpc = useTRPC();
-  const realms = useQuery(trpc.realms.list.queryOptions());
-  const [chosenRealm, setRealm] = useState("");
-  // Until the operator picks one, the first realm they can see.
-  const realm = chosenRealm || realms.data?.[0]?.name || "";
   return (
     <>
       <PageHeader
         title="Engines"
         description="Dynamic-credential engines mounted in a realm. Root credentials are write-only: stored encrypted with the realm's key and never shown again."
       />
-      <QueryState query={realms} isEmpty={(d) => d.length === 0} empty="There are no realms yet: create one on the Realms page first.">
-        {(list) => (
-          <>
-            <RealmSelect realms={list} value={realm} onChange={setRealm} />
-            {realm ? <RealmEngines key={realm} realm={realm} /> : <Loading />}
-          </>
-        )}
-      </QueryState>
+      <RealmScoped capability="engines:read">{(realm) => <RealmEngines key={realm} realm={realm} />}</RealmScoped>
     </>
   );
 }
@@ -80,7 +68,7 @@ function RealmEngines({ realm }: { realm: string }) {
   );
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+    <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
       <div className="flex min-w-0 flex-col gap-6">
         <Card title={`Engines in ${realm}`}>
           <QueryState query={engines} isEmpty={(d) => d.length === 0} empty="No engines mounted in this realm yet.">

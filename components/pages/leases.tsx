@@ -4,10 +4,10 @@ import { useEffect, useState } from "react";
 import type { LeaseView } from "@/server/leases/schemas";
 import { ConfirmDialog } from "../confirm";
 import { errorMessage } from "../errors";
-import { RealmSelect } from "../realm-select";
+import { RealmScoped } from "../realm-select";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
-import { Badge, Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, Table, TD, TD_TIME } from "../ui";
+import { Badge, Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME } from "../ui";
 
 /** The current time, once a second, for the countdowns. */
 function useNow(): number {
@@ -29,22 +29,10 @@ function timeLeft(expiresAt: string, now: number): string {
 }
 
 export function LeasesPage() {
-  const trpc = useTRPC();
-  const realms = useQuery(trpc.realms.list.queryOptions());
-  const [chosenRealm, setRealm] = useState("");
-  // Until the operator picks one, the first realm they can see.
-  const realm = chosenRealm || realms.data?.[0]?.name || "";
   return (
     <>
       <PageHeader title="Leases" description="Dynamic credentials issued by engine roles. Credentials are shown only to whoever created the lease; this page shows when each one ends." />
-      <QueryState query={realms} isEmpty={(d) => d.length === 0} empty="There are no realms yet: create one on the Realms page first.">
-        {(list) => (
-          <>
-            <RealmSelect realms={list} value={realm} onChange={setRealm} />
-            {realm ? <RealmLeases key={realm} realm={realm} /> : <Loading />}
-          </>
-        )}
-      </QueryState>
+      <RealmScoped capability="leases:read">{(realm) => <RealmLeases key={realm} realm={realm} />}</RealmScoped>
     </>
   );
 }

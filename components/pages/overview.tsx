@@ -3,6 +3,9 @@ import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
+import { MissingCapability } from "../missing-capability";
+import { holdsEverywhere, useSession } from "../session";
+import { Subject, useSubjectNames, type SubjectNames } from "../subject";
 import { useTRPC } from "../trpc";
 import { Badge, Card, ErrorState, formatTime, Loading, PageHeader, QueryState, ROW, Table, TD, TD_TIME } from "../ui";
 
@@ -19,9 +22,21 @@ type Range = (typeof RANGES)[number]["value"];
 export function OverviewPage() {
   const trpc = useTRPC();
   const [range, setRange] = useState<Range>("24h");
-  const overview = useQuery(trpc.decisions.overview.queryOptions({ range }));
-  const recent = useQuery(trpc.audit.search.queryOptions({ limit: 8 }));
+  // The overview's figures need audit:read in every realm: without it, one explanation instead of refused requests.
+  const allowed = holdsEverywhere(useSession(), "audit:read");
+  const overview = useQuery({ ...trpc.decisions.overview.queryOptions({ range }), enabled: allowed });
+  const recent = useQuery({ ...trpc.audit.search.queryOptions({ limit: 8 }), enabled: allowed });
+  const names = useSubjectNames([...(recent.data?.items.map((r) => r.actor) ?? []), ...(overview.data?.top_denied_subjects.map((r) => r.name) ?? [])]);
   const counts = overview.data?.counts;
+  if (!allowed) {
+    return (
+      <>
+        <PageHeader title="Overview" description="What Arcan holds, and how its policy guardian has been deciding." />
+        <MissingCapability capability="audit:read" scope="in every realm (the overview counts decisions across realms)" />
+        <p className="mt-4 text-sm text-muted">The pages in the navigation are the ones your rights let you use.</p>
+      </>
+    );
+  }
 
   return (
     <>
@@ -57,7 +72,7 @@ export function OverviewPage() {
       </Card>
       <div className="mb-6 grid gap-6 lg:grid-cols-2">
         <TopList title="Most denied capabilities" rows={overview.data?.top_denied_capabilities} pending={overview.isPending} />
-        <TopList title="Most denied subjects" rows={overview.data?.top_denied_subjects} pending={overview.isPending} />
+        <TopList title="Most denied subjects" rows={overview.data?.top_denied_subjects} pending={overview.isPending} names={names} />
       </div>
       <Card title="Recent audit entries" actions={<Link href="/audit" className="text-sm text-accent hover:underline">Open audit</Link>}>
         <QueryState query={recent} isEmpty={(d) => d.items.length === 0} empty="No audit entries yet.">
@@ -66,7 +81,9 @@ export function OverviewPage() {
               {page.items.map((r) => (
                 <tr key={r.id} className={ROW}>
                   <td className={TD_TIME}>{formatTime(r.time)}</td>
-                  <td className={`${TD} font-mono text-xs`}>{r.actor}</td>
+                  <td className={TD}>
+                    <Subject subject={r.actor} names={names} />
+                  </td>
                   <td className={`${TD} font-mono text-xs`}>{r.action}</td>
                   <td className={`${TD} font-mono text-xs`}>{r.realm ?? "—"}</td>
                   <td className={TD}>
@@ -91,7 +108,7 @@ function Stat({ label, value, href, tone }: { label: string; value: number | und
   );
 }
 
-function TopList({ title, rows, pending }: { title: string; rows: { name: string; count: number }[] | undefined; pending: boolean }) {
+function TopList({ title, rows, pending, names }: { title: string; rows: { name: string; count: number }[] | undefined; pending: boolean; names?: SubjectNames }) {
   return (
     <Card title={title}>
       {pending ? (
@@ -102,7 +119,7 @@ function TopList({ title, rows, pending }: { title: string; rows: { name: string
         <ol className="flex flex-col gap-2 text-sm">
           {rows.map((r) => (
             <li key={r.name} className="flex items-center justify-between gap-3">
-              <span className="truncate font-mono text-xs">{r.name}</span>
+              {names ? <Subject subject={r.name} names={names} /> : <span className="truncate font-mono text-xs">{r.name}</span>}
               <span className="font-medium tabular-nums text-deny">{r.count}</span>
             </li>
           ))}

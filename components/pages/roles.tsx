@@ -79,7 +79,7 @@ export function RolesPage() {
             )}
           </QueryState>
         </Card>
-        <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
           <Card title="Bindings">
             <QueryState query={bindings} isEmpty={(d) => d.length === 0} empty="No bindings yet.">
               {(list) => (

@@ -2,37 +2,22 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "../confirm";
+import { CopyButton } from "../copy-button";
+import { Dialog } from "../dialog";
+import { Subject, useSubjectNames } from "../subject";
+import { RealmScoped } from "../realm-select";
 import { ZSecretParams } from "@/server/secrets/schemas";
 import { errorMessage, formIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
-import { Button, Card, formatTime, Loading, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
+import { Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
 
 
 export function SecretsPage() {
-  const trpc = useTRPC();
-  const realms = useQuery(trpc.realms.list.queryOptions());
-  const [chosenRealm, setRealm] = useState("");
-  // Until one is chosen, the first realm.
-  const realm = chosenRealm || realms.data?.[0]?.name || "";
-
   return (
     <>
       <PageHeader title="Secrets" description="Versioned key/value secrets, encrypted with the realm's key. Values are shown only on request, and every reveal is audited." />
-      <QueryState query={realms} isEmpty={(d) => d.length === 0} empty="There are no realms yet: create one on the Realms page first.">
-        {(list) => (
-          <>
-            <SelectField label="Realm" value={realm} onChange={(e) => setRealm(e.target.value)} className="mb-6 max-w-xs">
-              {list.map((r) => (
-                <option key={r.name} value={r.name}>
-                  {r.name}
-                </option>
-              ))}
-            </SelectField>
-            {realm ? <RealmSecrets key={realm} realm={realm} /> : <Loading />}
-          </>
-        )}
-      </QueryState>
+      <RealmScoped capability="secrets:read">{(realm) => <RealmSecrets key={realm} realm={realm} />}</RealmScoped>
     </>
   );
 }
@@ -42,7 +27,7 @@ function RealmSecrets({ realm }: { realm: string }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const secrets = useQuery(trpc.secrets.list.queryOptions({ realm }));
-  const [revealed, setRevealed] = useState<Record<string, string>>({});
+  const [revealed, setRevealed] = useState<{ key: string; version: number; value: string } | null>(null);
   const [history, setHistory] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ key: string; version: number } | null>(null);
@@ -50,7 +35,7 @@ function RealmSecrets({ realm }: { realm: string }) {
 
   const reveal = useMutation(
     trpc.secrets.reveal.mutationOptions({
-      onSuccess: (s) => setRevealed((r) => ({ ...r, [s.key]: s.value })),
+      onSuccess: (s) => setRevealed({ key: s.key, version: s.version, value: s.value }),
       onError: (err) => toast.error(errorMessage(err)),
     }),
   );
@@ -67,35 +52,22 @@ function RealmSecrets({ realm }: { realm: string }) {
   );
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+    <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
       <div className="flex min-w-0 flex-col gap-6">
         <Card title={`Keys in ${realm}`}>
           <QueryState query={secrets} isEmpty={(d) => d.items.length === 0} empty="No secrets in this realm yet.">
             {(page) => (
-              <Table caption={`Secrets in realm ${realm}`} head={["Key", "Version", "Last change", "Value", ""]}>
+              <Table caption={`Secrets in realm ${realm}`} head={["Key", "Version", "Last change", "Actions"]}>
                 {page.items.map((s) => (
                   <tr key={s.key} className={ROW}>
-                    <td className={`${TD} font-mono`}>{s.key}</td>
+                    <td className={`${TD} break-all font-mono`}>{s.key}</td>
                     <td className={TD}>v{s.version}</td>
                     <td className={TD_TIME}>{formatTime(s.updated_at)}</td>
-                    <td className={`${TD} max-w-64`}>
-                      {revealed[s.key] !== undefined ? (
-                        <span className="flex items-start gap-2">
-                          <code className="break-all rounded bg-raised px-1.5 py-0.5 font-mono text-xs" aria-label={`Value of ${s.key}`}>
-                            {revealed[s.key]}
-                          </code>
-                          <Button variant="ghost" onClick={() => setRevealed(({ [s.key]: _, ...rest }) => rest)} aria-label={`Hide ${s.key}`}>
-                            Hide
-                          </Button>
-                        </span>
-                      ) : (
+                    <td className={`${TD} text-right`}>
+                      <span className="inline-flex flex-wrap justify-end gap-1">
                         <Button onClick={() => reveal.mutate({ realm, key: s.key })} busy={reveal.isPending && reveal.variables.key === s.key} aria-label={`Reveal ${s.key}`}>
                           Reveal
                         </Button>
-                      )}
-                    </td>
-                    <td className={`${TD} whitespace-nowrap text-right`}>
-                      <span className="inline-flex gap-2">
                         <Button variant="ghost" onClick={() => setHistory(s.key)} aria-label={`History of ${s.key}`}>
                           History
                         </Button>
@@ -121,12 +93,31 @@ function RealmSecrets({ realm }: { realm: string }) {
         editing={editing}
         onDone={(key) => {
           setEditing(null);
-          setRevealed(({ [key]: _, ...rest }) => rest);
+          if (revealed?.key === key) setRevealed(null);
           void refresh();
           void queryClient.invalidateQueries({ queryKey: trpc.secrets.versions.queryKey({ realm, key }) });
         }}
         onCancel={() => setEditing(null)}
       />
+      <Dialog
+        open={revealed !== null}
+        wide
+        title={`Value of ${revealed?.key ?? ""}`}
+        onClose={() => setRevealed(null)}
+        footer={
+          <>
+            {revealed ? <CopyButton value={revealed.value} label="Copy value" /> : null}
+            <Button onClick={() => setRevealed(null)} autoFocus>
+              Close
+            </Button>
+          </>
+        }
+      >
+        <p className="mb-2">Version {revealed?.version}. This reveal was written to the audit log.</p>
+        <pre aria-label="Secret value" className="max-h-80 overflow-auto whitespace-pre-wrap break-all rounded-md bg-raised p-3 font-mono text-xs text-fg">
+          {revealed?.value}
+        </pre>
+      </Dialog>
       <ConfirmDialog
         open={deleting !== null}
         title={`Delete secret "${deleting ?? ""}"?`}
@@ -144,6 +135,7 @@ function RealmSecrets({ realm }: { realm: string }) {
 function VersionHistory({ realm, secretKey, onClose }: { realm: string; secretKey: string; onClose: () => void }) {
   const trpc = useTRPC();
   const versions = useQuery(trpc.secrets.versions.queryOptions({ realm, key: secretKey }));
+  const names = useSubjectNames(versions.data?.map((v) => v.created_by) ?? []);
   return (
     <Card
       title={`Version history of ${secretKey}`}
@@ -160,7 +152,9 @@ function VersionHistory({ realm, secretKey, onClose }: { realm: string; secretKe
               <tr key={v.version} className={ROW}>
                 <td className={TD}>v{v.version}</td>
                 <td className={TD_TIME}>{formatTime(v.created_at)}</td>
-                <td className={`${TD} font-mono text-xs`}>{v.created_by}</td>
+                <td className={TD}>
+                  <Subject subject={v.created_by} names={names} />
+                </td>
                 <td className={TD}>{v.current ? <span className="text-xs text-allow">current</span> : null}</td>
               </tr>
             ))}

@@ -8,6 +8,7 @@ import { CopyButton } from "../copy-button";
 import { ZCreateToken } from "@/server/tokens/schemas";
 import { errorMessage, formIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
+import { useSession } from "../session";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, formatDay, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
 
@@ -155,7 +156,7 @@ function ShownOnce({ name, value, onDone }: { name: string; value: string; onDon
 function CreateToken({ onCreated }: { onCreated: (name: string, value: string) => void }) {
   const trpc = useTRPC();
   const toast = useToast();
-  const realms = useQuery(trpc.realms.list.queryOptions());
+  const realms = useSession()?.realms ?? [];
   const [name, setName] = useState("");
   const [ttl, setTtl] = useState("90d");
   const [capabilities, setCapabilities] = useState<Capability[]>([]);
@@ -191,7 +192,7 @@ function CreateToken({ onCreated }: { onCreated: (name: string, value: string) =
         <fieldset>
           <legend className="mb-2 text-sm font-medium">Realms</legend>
           <div className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
-            {["*", ...(realms.data?.map((r) => r.name) ?? [])].map((r) => (
+            {["*", ...realms.map((r) => r.name)].map((r) => (
               <label key={r} className="flex items-center gap-2 font-mono text-xs">
                 <input type="checkbox" checked={realmChoice.includes(r)} onChange={(e) => toggleRealm(r, e.target.checked)} className="accent-accent" />
                 {r === "*" ? "* (every realm)" : r}

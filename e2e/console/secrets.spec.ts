@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { createRealm, expectToast, unique } from "../helpers";
+import { createRealm, expectAccessible, expectToast, unique } from "../helpers";
 
 test("write a secret, reveal it on demand, add a version, see the history, delete it", async ({ page }) => {
+  test.setTimeout(60_000);
   const realm = unique("secrets");
   await createRealm(page, realm);
   await page.goto("/secrets");
@@ -17,7 +18,12 @@ test("write a secret, reveal it on demand, add a version, see the history, delet
   await expect(page.getByText("postgres://app:first@db/app")).toHaveCount(0);
 
   await row.getByRole("button", { name: "Reveal DATABASE_URL" }).click();
-  await expect(page.getByLabel("Value of DATABASE_URL")).toHaveText("postgres://app:first@db/app");
+  const revealed = page.getByRole("dialog", { name: "Value of DATABASE_URL" });
+  await expect(revealed.getByLabel("Secret value")).toHaveText("postgres://app:first@db/app");
+  await expect(revealed.getByRole("button", { name: "Copy value" })).toBeVisible();
+  await expectAccessible(page);
+  await revealed.getByRole("button", { name: "Close" }).click();
+  await expect(revealed).toBeHidden();
 
   await row.getByRole("button", { name: "New version of DATABASE_URL" }).click();
   await page.getByLabel("Value", { exact: true }).fill("postgres://app:second@db/app");
@@ -29,6 +35,8 @@ test("write a secret, reveal it on demand, add a version, see the history, delet
   const history = page.getByRole("table", { name: "Versions of DATABASE_URL" });
   await expect(history.getByRole("row")).toHaveCount(3);
   await expect(history.getByRole("row", { name: /v2.*current/ })).toBeVisible();
+  // The writer is shown by name (the bootstrap token's), with the subject on hover.
+  await expect(history.getByRole("row", { name: /v2/ }).locator("[title^='token:tok_']")).toBeVisible();
 
   await row.getByRole("button", { name: "Delete DATABASE_URL" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Delete secret" }).click();

@@ -24,7 +24,7 @@ export class AccessGuard {
   /** A capability that is not tied to one realm (needs a grant in every realm, "*"). */
   async require(actor: Actor, capability: Capability, action: string): Promise<void> {
     if (holds(actor.principal, capability, null)) {
-      this.deps.decisions.record({ lane: "allow", realm: ALL_REALMS, capability, subject: actor.principal.subject });
+      if (!actor.navigation) this.deps.decisions.record({ lane: "allow", realm: ALL_REALMS, capability, subject: actor.principal.subject });
       return;
     }
     await this.deny(actor, capability, ALL_REALMS, action, 403, `missing capability ${capability}`);
@@ -55,7 +55,7 @@ export class AccessGuard {
     }
     const realm = await this.deps.directory.byName(realmName);
     if (!realm) throw errors.notFound(`Realm "${realmName}"`, "realm_not_found");
-    this.deps.decisions.record({ lane: "allow", realm: realmName, capability, subject: principal.subject });
+    if (!actor.navigation) this.deps.decisions.record({ lane: "allow", realm: realmName, capability, subject: principal.subject });
     return realm;
   }
 
@@ -74,7 +74,7 @@ export class AccessGuard {
   }
 
   private async deny(actor: Actor, capability: Capability, realm: string, action: string, status: number, reason: string) {
-    this.deps.decisions.record({ lane: "deny", realm, capability, subject: actor.principal.subject });
+    if (!actor.navigation) this.deps.decisions.record({ lane: "deny", realm, capability, subject: actor.principal.subject });
     await this.deps.audit.append({
       requestId: actor.requestId,
       actor: actor.principal.subject,

@@ -1,6 +1,7 @@
 /** Audit search (cursor-paged, realm-filtered to what the caller may read) and chain verification. */
 import type { AccessGuard } from "../access/guard";
 import { holds, type Actor } from "../rbac/principal";
+import type { SubjectDirectory } from "../rbac/subjects";
 import type { Db } from "../store/client";
 import { chainHash, GENESIS_HASH } from "../store/audit-chain";
 import { auditOps as ops, type AuditQuery, type AuditRecordView, type ChainReport } from "./schemas";
@@ -13,6 +14,8 @@ export interface AuditServiceDeps {
   access: Pick<AccessGuard, "require" | "requireSomewhere" | "requireRealm">;
   /** Appends this service's own records; drains pending ones before a verify and a search. */
   audit: Pick<AuditWriter, "append" | "drain" | "settle">;
+  /** The actor filter takes a token, operator or agent name as well as a subject. */
+  subjects?: Pick<SubjectDirectory, "byName">;
 }
 
 type Row = Awaited<ReturnType<Db["auditRecord"]["findMany"]>>[number];
@@ -50,10 +53,11 @@ export class AuditService {
     else await this.deps.access.requireSomewhere(actor, ops.search.capability, ops.search.action);
     const readable = everywhere || q.realm ? null : actor.principal.grants.filter((g) => holds(actor.principal, ops.search.capability, g.realm)).map((g) => g.realm);
     await this.deps.audit.settle();
+    const actors = q.actor ? [q.actor, ...((await this.deps.subjects?.byName(q.actor)) ?? [])] : null;
     const rows = await this.deps.db.auditRecord.findMany({
       where: {
         ...(q.realm ? { realm: q.realm } : readable ? { realm: { in: readable } } : {}),
-        ...(q.actor ? { actor: q.actor } : {}),
+        ...(actors ? { actor: { in: [...new Set(actors)] } } : {}),
         ...(q.action ? { action: q.action.endsWith("*") ? { startsWith: q.action.slice(0, -1) } : q.action } : {}),
         ...(q.outcome ? { outcome: q.outcome } : {}),
         ...(q.request_id ? { requestId: q.request_id } : {}),

@@ -142,9 +142,11 @@ export class AuditWriter {
 /** The common case: a successful operation by an actor. */
 export function auditSuccess(
   writer: Pick<AuditWriter, "append">,
-  actor: { principal: { subject: string }; requestId: string; ip: string | null },
+  actor: { principal: { subject: string }; requestId: string; ip: string | null; navigation?: boolean },
   action: string,
   fields: { realm?: string | null; resource?: string | null; details?: Record<string, unknown> } = {},
 ): Promise<void> {
+  // The console's page reads are not operator actions (see Actor.navigation).
+  if (actor.navigation) return Promise.resolve();
   return writer.append({ requestId: actor.requestId, actor: actor.principal.subject, action, outcome: "success", status: 200, ip: actor.ip, ...fields });
 }

@@ -1,5 +1,7 @@
 /** The signed-in identity for server components (root layout), from the request's session cookie. */
 import { cookies } from "next/headers";
+import { newRequestId } from "../ids";
+import type { SessionMe } from "../session/schemas";
 import { consoleServices } from "./runtime";
 import { identityFromSessionCookie, SESSION_COOKIE, type ConsoleIdentity } from "./session";
 
@@ -20,4 +22,10 @@ export function summarize(identity: ConsoleIdentity): IdentitySummary {
   const { principal } = identity;
   const admin = principal.isAdmin || principal.grants.some((g) => g.realm === "*" && g.capabilities.has("admin"));
   return { name: identity.name, kind: identity.kind, subject: identity.subject, isAdmin: admin };
+}
+
+/** What the signed-in principal holds where, for the first render (the client refreshes it through `session.me`). */
+export function currentRights(identity: ConsoleIdentity): Promise<SessionMe> {
+  const actor = { principal: identity.principal, requestId: newRequestId(), ip: null, via: "console", navigation: true } as const;
+  return consoleServices().session.me(actor, identity);
 }

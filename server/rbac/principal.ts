@@ -31,6 +31,12 @@ export interface Actor {
   requestId: string;
   ip: string | null;
   via: "rest" | "console" | "system";
+  /**
+   * A read the console makes to draw its own pages (lists, the session's rights): its
+   * allows and denies are not counted on the decision chart and its successes are not
+   * audited, so browsing is not read as traffic. Denies stay in the audit log.
+   */
+  navigation?: boolean;
 }
 
 export function holds(principal: Principal, capability: Capability, realm: string | null): boolean {

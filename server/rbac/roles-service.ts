@@ -182,7 +182,7 @@ export class RoleService {
     const [kind, id] = subject.split(":", 2) as [string, string];
     const { db } = this.deps;
     const exists = kind === "token" ? await db.token.findUnique({ where: { id }, select: { id: true } }) : await db.user.findUnique({ where: { name: id }, select: { id: true } });
-    if (!exists) throw errors.invalid(`Subject "${subject}" does not exist.`, [{ field: "subject", message: "unknown subject" }]);
+    if (!exists) throw errors.invalid(`Subject "${subject}" does not exist.`, [{ field: "subject", message: `no ${kind === "user" ? "operator" : kind} with that ${kind === "user" ? "name" : "id"}: pick one from the list (token:<id>, user:<name>, agent:<id>)` }]);
   }
 }
 

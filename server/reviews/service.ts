@@ -151,6 +151,7 @@ export class ReviewService {
   }
 
   private audited(actor: Actor, action: string, id: string | null, details: Record<string, unknown> = {}): Promise<void> {
+    if (actor.navigation) return Promise.resolve();
     return this.deps.audit.append({ requestId: actor.requestId, actor: actor.principal.subject, action, outcome: "success", status: 200, ip: actor.ip, resource: id ? `review:${id}` : null, details });
   }
 }

@@ -5,6 +5,7 @@ import { decisionsRouter } from "./routers/decisions";
 import { realmsRouter } from "./routers/realms";
 import { rolesRouter } from "./routers/roles";
 import { secretsRouter } from "./routers/secrets";
+import { sessionRouter } from "./routers/session";
 import { tokensRouter } from "./routers/tokens";
 import { usersRouter } from "./routers/users";
 import { webhooksRouter } from "./routers/webhooks";
@@ -19,6 +20,7 @@ import { gatewayRouter } from "./routers/gateway";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
+  session: sessionRouter,
   realms: realmsRouter,
   secrets: secretsRouter,
   tokens: tokensRouter,

@@ -104,7 +104,8 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }
   const { principal } = ctx.identity;
   const decided = limit(ctx.services, { principal });
   if (decided instanceof Promise) await decided;
-  const actor: Actor = { principal, requestId: ctx.requestId, ip: ctx.ip, via: "console" };
+  // Queries draw the console's pages; operator actions are mutations (a secret reveal is one).
+  const actor: Actor = { principal, requestId: ctx.requestId, ip: ctx.ip, via: "console", navigation: type === "query" };
   // Procedures see the domain services only.
   const services: DomainServices = ctx.services;
   return next({ ctx: { ...ctx, services, identity: ctx.identity, actor } });

@@ -141,7 +141,33 @@ for (const store of STORES) {
       assert.match(metrics, /arcan_http_requests_total\{route="trpc:realms\.list",method="QUERY",status="200"\} \d+/);
       await h.services.auditWriter.drain();
       const audit = await plain(port, "GET", `/api/v1/audit?request_id=${requestId}`, { token: h.adminToken });
-      assert.deepEqual(audit.body.items.map((i: { action: string }) => i.action), ["realm.list"]);
+      // A list drawn for a console page is navigation, not an operator action: not audited.
+      assert.deepEqual(audit.body.items.map((i: { action: string }) => i.action), []);
+    });
+
+    it("audits console actions, not the reads that draw its pages, and does not count them as decisions", async () => {
+      const requestId = `console-${uid()}`;
+      const made = await h.mutation("realms.create", { name: `quiet-${uid()}` }, { headers: { "x-request-id": requestId } });
+      assert.equal(made.status, 200, JSON.stringify(made.error));
+      await h.services.auditWriter.drain();
+      const audit = await plain(port, "GET", `/api/v1/audit?request_id=${requestId}`, { token: h.adminToken });
+      assert.deepEqual(audit.body.items.map((i: { action: string }) => i.action), ["realm.create"]);
+      const me = await h.query("session.me");
+      assert.equal(me.data?.is_admin, true, JSON.stringify(me.error));
+      assert.ok(me.data.realms.some((r: { name: string }) => r.name === made.data.name));
+    });
+
+    it("tells a principal with rights in one realm what it holds there, without realms:read", async () => {
+      const realm = `own-${uid()}`;
+      assert.equal((await plain(port, "POST", "/api/v1/realms", { token: h.adminToken, body: { name: realm } })).status, 201);
+      const made = await plain(port, "POST", "/api/v1/auth/tokens", { token: h.adminToken, body: { name: `op-${uid()}`, capabilities: ["secrets:read", "secrets:write"], realms: [realm] } });
+      const token = made.body.token as string;
+      const me = await h.query("session.me", undefined, { token });
+      assert.deepEqual(me.data?.realms.map((r: { name: string; capabilities: string[] }) => [r.name, r.capabilities]), [[realm, ["secrets:read", "secrets:write"]]]);
+      assert.deepEqual(me.data.everywhere, []);
+      assert.equal((await h.query("secrets.list", { realm }, { token })).status, 200);
+      const names = await h.query("session.names", { subjects: [`token:${made.body.id}`, "user:nobody"] }, { token });
+      assert.deepEqual(names.data?.map((n: { name: string }) => n.name), [made.body.name, "nobody"]);
     });
 
     it("answers the decision overview through DecisionService, for audit:read everywhere only", async () => {

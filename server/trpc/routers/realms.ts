@@ -1,6 +1,6 @@
-/** Realms: list, create, delete (RealmService). */
+/** Realms: list, create, edit the description, delete (RealmService). */
 import { z } from "zod";
-import { ZCreateRealm, ZRealm, ZRealmParams } from "../../realms/schemas";
+import { ZCreateRealm, ZRealm, ZRealmParams, ZUpdateRealm } from "../../realms/schemas";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 import { OK, ZOk } from "./schemas";
 
@@ -13,6 +13,10 @@ export const realmsRouter = createTRPCRouter({
     .input(ZCreateRealm)
     .output(ZRealm)
     .mutation(({ ctx, input }) => ctx.services.realms.create(ctx.actor, input)),
+  update: protectedProcedure
+    .input(z.object({ name: ZRealmParams.shape.realm }).extend(ZUpdateRealm.shape))
+    .output(ZRealm)
+    .mutation(({ ctx, input: { name, ...patch } }) => ctx.services.realms.update(ctx.actor, name, patch)),
   delete: protectedProcedure
     .input(z.object({ name: ZRealmParams.shape.realm }))
     .output(ZOk)

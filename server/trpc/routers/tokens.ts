@@ -1,8 +1,8 @@
-/** API tokens: list, create (value shown once), rotate, revoke, revoke all (TokenService). */
+/** API tokens: list, create (value shown once), edit, rotate, revoke, delete, revoke all (TokenService). */
 import { z } from "zod";
-import { ZCreateToken, ZRevokeAllResult, ZToken, ZTokenList, ZTokenParams, ZTokenWithValue } from "../../tokens/schemas";
+import { ZCreateToken, ZRevokeAllResult, ZToken, ZTokenList, ZTokenParams, ZTokenWithValue, ZUpdateToken } from "../../tokens/schemas";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
-import { ZTokenId } from "./schemas";
+import { OK, ZOk, ZTokenId } from "./schemas";
 
 export const tokensRouter = createTRPCRouter({
   list: protectedProcedure
@@ -21,6 +21,17 @@ export const tokensRouter = createTRPCRouter({
     .input(ZTokenParams)
     .output(ZToken)
     .mutation(({ ctx, input }) => ctx.services.tokens.revoke(ctx.actor, input.id)),
+  update: protectedProcedure
+    .input(ZTokenParams.extend(ZUpdateToken.shape))
+    .output(ZToken)
+    .mutation(({ ctx, input: { id, ...patch } }) => ctx.services.tokens.update(ctx.actor, id, patch)),
+  delete: protectedProcedure
+    .input(ZTokenParams)
+    .output(ZOk)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.tokens.delete(ctx.actor, input.id);
+      return OK;
+    }),
   revokeAll: protectedProcedure
     .input(z.object({ includeSelf: z.boolean().default(false) }))
     .output(ZRevokeAllResult)

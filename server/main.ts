@@ -10,8 +10,8 @@ import { ConfigError, loadConfig, type ArcanConfig } from "./config/config";
 import { secureDataDir } from "./config/data-dir";
 import { prepareConsoleEnvironment } from "./console/secret";
 import { withConsoleSecurity } from "./console/security-headers";
-import { LocalKeyFileKms, type KmsProvider } from "./crypto/kms";
-import { Pkcs11Kms } from "./crypto/pkcs11";
+import { openKms, openPreviousKms } from "./crypto/providers";
+import { rewrapRealmKeys } from "./crypto/rewrap";
 import { createArcanServer, type Handler } from "./http/server";
 import { loadTls } from "./http/tls";
 import { createLogger } from "./observability/logger";
@@ -53,6 +53,11 @@ async function main(): Promise<void> {
   const tls = await loadTls({ certFile: config.tls.cert_file, keyFile: config.tls.key_file, dataDir: config.data_dir });
   const store = await openStore({ dataDir: config.data_dir, ...(config.database_url ? { databaseUrl: config.database_url } : {}) });
   const kms = await openKms(config);
+  const previousKms = await openPreviousKms(config);
+  if (previousKms) {
+    await rewrapRealmKeys({ db: store.db, from: previousKms, to: kms, logger });
+    previousKms.close?.();
+  }
 
   const services = createServices({ config, store, kms, logger, metrics });
   publishServices(services);
@@ -125,18 +130,6 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
-}
-
-/** The key-encryption key's provider: a (possibly shared) key file, or an HSM through PKCS#11. */
-async function openKms(config: ArcanConfig): Promise<KmsProvider> {
-  if (config.kms.provider === "pkcs11") {
-    const { pkcs11_module: module, token_label: tokenLabel, pin, key_label: keyLabel } = config.kms;
-    if (!tokenLabel || !pin) throw new Error("[kms] provider = \"pkcs11\" needs token_label and pin (ARCAN_KMS_TOKEN_LABEL, ARCAN_KMS_PIN)");
-    return Pkcs11Kms.open({ module, tokenLabel, pin, keyLabel });
-  }
-  const kms = LocalKeyFileKms.fromConfig(config);
-  kms.load();
-  return kms;
 }
 
 async function flushAll(services: Services): Promise<void> {

@@ -39,6 +39,9 @@ describe("loadConfig", () => {
     assert.equal(defaults.redis.key_prefix, "arcan");
     assert.match(refused({ ARCAN_KMS_PROVIDER: "vault" }), /\[kms\] provider \(ARCAN_KMS_PROVIDER\)/);
     assert.match(refused({ ARCAN_REDIS_KEY_PREFIX: "has space" }), /\[redis\] key_prefix/);
+    assert.match(refused({ ARCAN_KMS_PROVIDER: "pkcs11", ARCAN_KMS_REWRAP_FROM: "pkcs11" }), /\[kms\] rewrap_from \(ARCAN_KMS_REWRAP_FROM\): .*provider = "local"/);
+    assert.match(refused({ ARCAN_KMS_REWRAP_FROM: "local" }), /\[kms\] rewrap_from_key_file .*other than key_file/);
+    assert.equal(loadConfig({ ARCAN_KMS_REWRAP_FROM: "local", ARCAN_KMS_REWRAP_FROM_KEY_FILE: "/run/secrets/old-kek" }, cwdWith()).kms.rewrap_from, "local");
   });
 
   it("has the contract's defaults", () => {

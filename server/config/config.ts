@@ -56,7 +56,13 @@ const sections = {
     token_label: z.string().default(""),
     pin: z.string().default(""),
     key_label: z.string().min(1).default("arcan-kek"),
-  }),
+    /** Re-wrap every realm key at start from this previous provider ("local" or "pkcs11") to `provider`. */
+    rewrap_from: z.enum(["", "local", "pkcs11"]).default(""),
+    /** rewrap_from = "local": the previous key file; empty: <data_dir>/kek.key. */
+    rewrap_from_key_file: z.string().default(""),
+  })
+  .refine((k) => !(k.rewrap_from === "pkcs11" && k.provider === "pkcs11"), { message: "rewrap_from = \"pkcs11\" needs provider = \"local\" (one HSM key cannot be moved onto itself)", path: ["rewrap_from"] })
+  .refine((k) => !(k.rewrap_from === "local" && k.provider === "local" && (k.rewrap_from_key_file || "kek.key") === (k.key_file || "kek.key")), { message: "rewrap_from = \"local\" with provider = \"local\" needs a rewrap_from_key_file other than key_file", path: ["rewrap_from_key_file"] }),
   tls: z.strictObject({
     cert_file: z.string().default(""),
     key_file: z.string().default(""),

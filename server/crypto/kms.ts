@@ -38,7 +38,10 @@ export class LocalKeyFileKms implements KmsProvider {
   readonly keyId = "local:kek-1";
   private key: Buffer | null = null;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly opts: { create: boolean } = { create: true },
+  ) {}
 
   static inDataDir(dataDir: string): LocalKeyFileKms {
     return new LocalKeyFileKms(path.join(dataDir, "kek.key"));
@@ -52,6 +55,7 @@ export class LocalKeyFileKms implements KmsProvider {
   /** Creates the key file on first start (once, when processes sharing it start together); refuses a key file others can read. */
   load(): void {
     if (!existsSync(this.file)) {
+      if (!this.opts.create) throw new Error(`key file ${this.file} does not exist`);
       // Written aside and linked into place: a process starting alongside never reads a half-written key.
       const aside = `${this.file}.${randomBytes(6).toString("hex")}.tmp`;
       writeFileSync(aside, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });

@@ -7,6 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { request as httpsRequest } from "node:https";
 import path from "node:path";
 import type { TestServer } from "../helpers/server";
+import { enforcedAgent, exchangeStsToken } from "./sts-fixture";
 
 export const BILLING_POLICY = `
 @id("billing.read.allow")
@@ -87,29 +88,8 @@ export async function startUpstream(): Promise<Upstream> {
 
 /** Registers a billing agent, enforces BILLING_POLICY, and returns an STS token exchanger. */
 export async function prepareBillingAgent(server: TestServer, name: string): Promise<{ exchange: (scopes?: string[]) => Promise<string>; agentId: string }> {
-  const agent = await server.request("POST", "/api/v1/agents", { body: { name, trust_tier: 2, allowed_scopes: BILLING_SCOPES } });
-  assert.equal(agent.status, 201, agent.text);
-  const policy = await server.request("POST", "/api/v1/policies", { body: { source: BILLING_POLICY, description: "billing through the gateway" } });
-  assert.equal(policy.status, 201, policy.text);
-  const activated = await server.request("POST", `/api/v1/policies/${policy.body.id}/activate`, { body: { mode: "enforce" } });
-  assert.equal(activated.status, 200, activated.text);
-  return {
-    agentId: agent.body.id as string,
-    exchange: async (scopes = BILLING_SCOPES) => {
-      const form = new URLSearchParams({
-        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
-        subject_token: server.adminToken,
-        subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
-        actor_token: agent.body.credential as string,
-        actor_token_type: "urn:arcan:params:oauth:token-type:agent_credential",
-        scope: scopes.join(" "),
-        task: "reconcile this month's invoices",
-      });
-      const issued = await server.request("POST", "/api/v1/sts/token", { token: null, rawBody: form.toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
-      assert.equal(issued.status, 200, issued.text);
-      return issued.body.access_token as string;
-    },
-  };
+  const agent = await enforcedAgent(server, { name, scopes: BILLING_SCOPES, policy: BILLING_POLICY, description: "billing through the gateway" });
+  return { agentId: agent.id, exchange: (scopes = BILLING_SCOPES) => exchangeStsToken(server, agent.credential, scopes, "reconcile this month's invoices") };
 }
 
 export interface GatewayReply {

@@ -4,7 +4,7 @@
  * (a tRPC subscription over server-sent events), filterable by endpoint and state, with
  * a redeliver button on dead letters.
  */
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useMemo, useState } from "react";
 import type { LogEntry } from "@/server/webhooks/views";
@@ -17,7 +17,9 @@ import { Badge, Button, Card, ROW, SelectField, Table, TD, TD_TIME } from "../ui
 type Entry = LogEntry;
 
 type StateFilter = "" | Entry["state"];
-const MAX_ROWS = 200;
+// The server's page size (LOG_PAGE_SIZE); a shorter page means there is nothing older.
+const PAGE_SIZE = 100;
+const MAX_ROWS = 1_000;
 const STATE_TONE: Record<Entry["state"], string> = { delivered: "success", pending: "review", dead: "failure" };
 
 const clock = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour12: false });
@@ -29,13 +31,33 @@ export function DeliveryLog({ endpoints }: { endpoints: { id: string; url: strin
   const [state, setState] = useState<StateFilter>("");
   const filter = { ...(endpointId ? { endpointId } : {}), ...(state ? { state } : {}) };
   const first = useQuery(trpc.webhooks.log.queryOptions(filter, { staleTime: 0 }));
+  const queryClient = useQueryClient();
   const [entries, setEntries] = useState<Entry[]>([]);
+  const [hasOlder, setHasOlder] = useState(false);
+  const [loadingOlder, setLoadingOlder] = useState(false);
   // A new first page replaces the rows (React's "adjust state when a prop changes", during render).
   const [firstPage, setFirstPage] = useState(first.data);
   if (first.data !== firstPage) {
     setFirstPage(first.data);
-    if (first.data) setEntries(first.data);
+    if (first.data) {
+      setEntries(first.data);
+      setHasOlder(first.data.length >= PAGE_SIZE);
+    }
   }
+  const loadOlder = async () => {
+    const oldest = entries[entries.length - 1];
+    if (!oldest) return;
+    setLoadingOlder(true);
+    try {
+      const older = await queryClient.fetchQuery(trpc.webhooks.log.queryOptions({ ...filter, before: oldest.id }, { staleTime: 0 }));
+      setEntries((list) => [...list, ...older.filter((o) => !list.some((e) => e.id === o.id))]);
+      setHasOlder(older.length >= PAGE_SIZE);
+    } catch (err) {
+      toast.error(errorMessage(err));
+    } finally {
+      setLoadingOlder(false);
+    }
+  };
 
   const live = useSubscription(
     trpc.webhooks.live.subscriptionOptions(filter, {
@@ -44,7 +66,7 @@ export function DeliveryLog({ endpoints }: { endpoints: { id: string; url: strin
           if (list.some((e) => e.id === entry.id)) return list;
           // A later attempt tells the delivery's new state to the rows of earlier ones.
           const updated = list.map((e) => (e.delivery_id === entry.delivery_id ? { ...e, state: entry.state } : e));
-          return [entry, ...updated].slice(0, MAX_ROWS);
+          return [entry, ...updated].slice(0, Math.max(MAX_ROWS, list.length));
         }),
     }),
   );
@@ -96,7 +118,7 @@ export function DeliveryLog({ endpoints }: { endpoints: { id: string; url: strin
             <tr key={e.id} className={ROW} data-testid="delivery-row">
               <td className={TD_TIME}>{clock(e.started_at)}</td>
               <td className={`${TD} font-mono text-xs`}>{e.event}</td>
-              <td className={`${TD} max-w-56 break-all font-mono text-xs`}>{e.endpoint_url}</td>
+              <td className={`${TD} max-w-56 font-mono text-xs [overflow-wrap:anywhere]`}>{e.endpoint_url}</td>
               <td className={`${TD} tabular-nums`}>{e.attempt}</td>
               <td className={`${TD} tabular-nums`} title={e.error ?? undefined}>
                 {e.status_code ?? "—"}
@@ -104,7 +126,7 @@ export function DeliveryLog({ endpoints }: { endpoints: { id: string; url: strin
               </td>
               <td className={`${TD} tabular-nums`}>{e.latency_ms} ms</td>
               <td className={TD_TIME}>{e.next_retry_at ? clock(e.next_retry_at) : "—"}</td>
-              <td className={TD}>
+              <td className={`${TD} whitespace-nowrap`}>
                 <Badge tone={STATE_TONE[e.state]}>{e.state === "dead" ? "dead letter" : e.state}</Badge>
               </td>
               <td className={`${TD} text-right`}>
@@ -123,6 +145,14 @@ export function DeliveryLog({ endpoints }: { endpoints: { id: string; url: strin
           ))}
         </Table>
       )}
+      {hasOlder ? (
+        <div className="mt-4 flex items-center gap-3">
+          <Button onClick={() => void loadOlder()} busy={loadingOlder}>
+            Load {PAGE_SIZE} older attempts
+          </Button>
+          <span className="text-xs text-muted">Showing the newest {entries.length}.</span>
+        </div>
+      ) : null}
     </Card>
   );
 }

@@ -1,8 +1,13 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { E2E_ADMIN_TOKEN } from "../env";
 import { expectAccessible, expectToast, unique } from "../helpers";
 
 const admin = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
+
+/** With ARCAN_E2E_SCREENS set, a screenshot for the closing note. */
+async function screen(page: Page, name: string) {
+  if (process.env.ARCAN_E2E_SCREENS) await page.screenshot({ path: `${process.env.ARCAN_E2E_SCREENS}/${name}.png` });
+}
 
 async function api<T>(request: APIRequestContext, method: "post" | "get", path: string, data?: unknown): Promise<T> {
   const reply = await request[method](path, { headers: admin, ...(data === undefined ? {} : { data }) });
@@ -29,6 +34,7 @@ test("edit a custom role's capabilities in a dialog; the bindings table shows th
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel("secrets:read", { exact: true })).toBeChecked();
   await expectAccessible(page);
+  await screen(page, "role-edit-dialog");
 
   // The contract's rule, checked before sending: a role grants at least one capability.
   await dialog.getByLabel("secrets:read", { exact: true }).uncheck();
@@ -63,6 +69,7 @@ test("edit a realm's description", async ({ page, request }) => {
   const dialog = page.getByRole("dialog", { name: `Edit realm "${realm}"` });
   await expect(dialog.getByLabel("Description")).toHaveValue("before");
   await expectAccessible(page);
+  await screen(page, "realm-edit-dialog");
   await dialog.getByLabel("Description").fill("Payments team, production");
   await dialog.getByRole("button", { name: "Save realm" }).click();
   await expectToast(page, `Realm "${realm}" updated.`);
@@ -85,6 +92,7 @@ test("a token shows its id with a copy button; edit its description and rate lim
   const dialog = page.getByRole("dialog", { name: `Edit token "${name}"` });
   await expect(dialog).toBeVisible();
   await expectAccessible(page);
+  await screen(page, "token-edit-dialog");
   await dialog.getByLabel("Rate limit").fill("0");
   await dialog.getByRole("button", { name: "Save token" }).click();
   await expect(dialog.getByLabel("Rate limit")).toHaveAttribute("aria-invalid", "true");

@@ -40,6 +40,7 @@ test("overview shows counts, the decision chart with a range selector, and recen
   await expect(tip).toContainText(/Allow: \d+/);
   await expect(tip).toContainText(/Deny: \d+/);
   await expect(tip).not.toContainText(/\d{4}-\d{2}-\d{2}T/);
+  if (process.env.ARCAN_E2E_SCREENS) await chart.screenshot({ path: `${process.env.ARCAN_E2E_SCREENS}/overview-chart-1h.png` });
 
   await expect(page.getByRole("table", { name: "Recent audit entries" }).getByRole("row").nth(1)).toBeVisible();
   await expectAccessible(page);

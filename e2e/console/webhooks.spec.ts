@@ -97,6 +97,7 @@ test("register a webhook, change a secret, and watch the signed event arrive in 
   await expect(attempts.nth(0).getByRole("cell").nth(4)).not.toHaveText("—");
   await expect(attempts.nth(1).getByRole("cell").nth(2)).toHaveText("200");
   await expect(attempts.getByText("delivered")).toHaveCount(0);
+  if (process.env.ARCAN_E2E_SCREENS) await page.getByRole("region", { name: "Delivery log" }).screenshot({ path: `${process.env.ARCAN_E2E_SCREENS}/delivery-log-expanded.png` });
   await retried.getByRole("button", { name: /^Hide the 2 attempts/ }).click();
   await expect(attempts).toHaveCount(0);
 });

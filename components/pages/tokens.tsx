@@ -107,7 +107,7 @@ export function TokensPage() {
                         <span className="break-all font-mono text-xs text-muted" data-testid="token-id">
                           {t.id}
                         </span>
-                        <CopyButton value={t.id} label="Copy id" aria-label={`Copy the id of ${t.name}`} className="px-1.5 py-0.5 text-xs" />
+                        <CopyButton value={t.id} label="Copy id" aria-label={`Copy id of ${t.name}`} className="px-1.5 py-0.5 text-xs" />
                       </span>
                       {t.description ? <span className="block text-xs text-muted">{t.description}</span> : null}
                     </td>

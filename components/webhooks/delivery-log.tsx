@@ -157,8 +157,8 @@ export function DeliveryLog({ endpoints }: { endpoints: { id: string; url: strin
                   <td className={`${TD} whitespace-nowrap text-right`}>
                     <span className="inline-flex gap-2">
                       {attempts.length > 1 ? (
-                        <Button variant="ghost" aria-expanded={expanded} onClick={() => toggle(e.delivery_id)} aria-label={`${expanded ? "Hide" : "Show"} the ${attempts.length} attempts of ${e.event} to ${e.endpoint_url}`}>
-                          {expanded ? "Hide attempts" : `${attempts.length} attempts`}
+                        <Button variant="ghost" aria-expanded={expanded} onClick={() => toggle(e.delivery_id)} aria-label={`${expanded ? "Hide" : "Show"} ${attempts.length} attempts of ${e.event} to ${e.endpoint_url}`}>
+                          {expanded ? "Hide" : "Show"} {attempts.length} attempts
                         </Button>
                       ) : null}
                       {e.state === "dead" ? (

@@ -85,7 +85,7 @@ test("a token shows its id with a copy button; edit its description and rate lim
   await page.goto("/tokens");
   const row = page.getByRole("row", { name: new RegExp(name) });
   await expect(row.getByTestId("token-id")).toHaveText(token.id);
-  await row.getByRole("button", { name: `Copy the id of ${name}` }).click();
+  await row.getByRole("button", { name: `Copy id of ${name}` }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token.id);
 
   await page.getByRole("button", { name: `Edit ${name}` }).click();

@@ -89,7 +89,7 @@ test("register a webhook, change a secret, and watch the signed event arrive in 
   await expect(retried.getByText("delivered")).toBeVisible();
   await expect(rows.filter({ has: page.getByRole("cell", { name: "500", exact: true }) })).toHaveCount(0);
   // Its attempts expand below it: the failed first one with its retry time, then the delivered second.
-  await retried.getByRole("button", { name: /^Show the 2 attempts of secret\.set/ }).click();
+  await retried.getByRole("button", { name: /^Show 2 attempts of secret\.set/ }).click();
   const attempts = page.getByTestId("attempt-row");
   await expect(attempts).toHaveCount(2);
   await expect(attempts.nth(0).getByRole("cell").nth(1)).toHaveText(/attempt 1$/);
@@ -98,6 +98,6 @@ test("register a webhook, change a secret, and watch the signed event arrive in 
   await expect(attempts.nth(1).getByRole("cell").nth(2)).toHaveText("200");
   await expect(attempts.getByText("delivered")).toHaveCount(0);
   if (process.env.ARCAN_E2E_SCREENS) await page.getByRole("region", { name: "Delivery log" }).screenshot({ path: `${process.env.ARCAN_E2E_SCREENS}/delivery-log-expanded.png` });
-  await retried.getByRole("button", { name: /^Hide the 2 attempts/ }).click();
+  await retried.getByRole("button", { name: /^Hide 2 attempts/ }).click();
   await expect(attempts).toHaveCount(0);
 });

@@ -4,6 +4,17 @@ import { expectAccessible, expectToast, unique } from "../helpers";
 
 const admin = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 
+/** The open dialog fits the 1024 px window: no horizontal scroll, the dialog inside it. */
+async function expectDialogFits(page: Page) {
+  const fit = await page.evaluate(() => {
+    const box = document.querySelector("dialog[open]")?.getBoundingClientRect();
+    return { scroll: document.documentElement.scrollWidth, width: window.innerWidth, left: box?.left ?? -1, right: box?.right ?? Infinity };
+  });
+  expect(fit.scroll).toBeLessThanOrEqual(fit.width);
+  expect(fit.left).toBeGreaterThanOrEqual(0);
+  expect(fit.right).toBeLessThanOrEqual(fit.width);
+}
+
 /** With ARCAN_E2E_SCREENS set, a screenshot for the closing note. */
 async function screen(page: Page, name: string) {
   if (process.env.ARCAN_E2E_SCREENS) await page.screenshot({ path: `${process.env.ARCAN_E2E_SCREENS}/${name}.png` });
@@ -34,6 +45,7 @@ test("edit a custom role's capabilities in a dialog; the bindings table shows th
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel("secrets:read", { exact: true })).toBeChecked();
   await expectAccessible(page);
+  await expectDialogFits(page);
   await screen(page, "role-edit-dialog");
 
   // The contract's rule, checked before sending: a role grants at least one capability.
@@ -92,6 +104,7 @@ test("a token shows its id with a copy button; edit its description and rate lim
   const dialog = page.getByRole("dialog", { name: `Edit token "${name}"` });
   await expect(dialog).toBeVisible();
   await expectAccessible(page);
+  await expectDialogFits(page);
   await screen(page, "token-edit-dialog");
   await dialog.getByLabel("Rate limit").fill("0");
   await dialog.getByRole("button", { name: "Save token" }).click();

@@ -106,7 +106,7 @@ export function AuditPage({ actionNames }: { actionNames: ActionNames }) {
           </div>
         </form>
       </Card>
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_26rem]">
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_26rem]">
         <Card title="Entries">
           <QueryState query={search} isEmpty={(d) => d.items.length === 0} empty="No audit entries match these filters.">
             {(page) => (

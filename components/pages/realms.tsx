@@ -30,7 +30,7 @@ export function RealmsPage() {
   return (
     <>
       <PageHeader title="Realms" description="Tenants: each realm has its own secrets, keys and bindings." />
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
         <Card title="All realms">
           <QueryState query={realms} isEmpty={(d) => d.length === 0} empty="No realms yet. Create the first one.">
             {(list) => (

@@ -87,7 +87,7 @@ export function RolesPage() {
             )}
           </QueryState>
         </Card>
-        <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
           <Card title="Bindings">
             <QueryState query={bindings} isEmpty={(d) => d.length === 0} empty="No bindings yet.">
               {(list) => (

@@ -33,9 +33,10 @@ test("overview shows counts, the decision chart with a range selector, and recen
   await expect(chart).toHaveAttribute("aria-label", /last 1h: Allow [1-9]/);
 
   // The tooltip reads "Allow: 36" under a formatted time, not a raw ISO string.
-  const box = await chart.locator("svg.recharts-surface").first().boundingBox();
+  const box = await chart.locator(".recharts-wrapper").first().boundingBox();
   if (!box) throw new Error("chart has no box");
-  await page.mouse.move(box.x + box.width - 20, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+  await page.mouse.move(box.x + box.width - 40, box.y + box.height / 3, { steps: 8 });
   const tip = chart.locator(".recharts-tooltip-wrapper");
   await expect(tip).toContainText(/Allow: \d+/);
   await expect(tip).toContainText(/Deny: \d+/);

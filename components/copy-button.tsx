@@ -2,10 +2,12 @@
 import { useState } from "react";
 import { Button } from "./ui";
 
-export function CopyButton({ value, label = "Copy" }: { value: string; label?: string }) {
+export function CopyButton({ value, label = "Copy", "aria-label": ariaLabel, className }: { value: string; label?: string; "aria-label"?: string; className?: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <Button
+      aria-label={ariaLabel}
+      className={className}
       onClick={async () => {
         try {
           await navigator.clipboard.writeText(value);

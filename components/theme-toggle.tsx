@@ -25,9 +25,10 @@ export function ThemeToggle() {
     }
     setLight(next);
   };
+  // The label names the theme the button switches to (no aria-pressed: a pressed state with a changing label reads twice).
   return (
-    <button type="button" onClick={toggle} aria-pressed={light} className="rounded-md border border-line px-3 py-1.5 text-sm text-muted hover:text-fg">
-      Light theme
+    <button type="button" onClick={toggle} title={light ? "Switch to the dark theme" : "Switch to the light theme"} className="rounded-md border border-line px-3 py-1.5 text-sm text-muted hover:text-fg">
+      {light ? "Dark theme" : "Light theme"}
     </button>
   );
 }

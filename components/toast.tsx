@@ -61,7 +61,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 function ToastCard({ toast, onClose }: { toast: Toast; onClose: () => void }) {
   return (
     <div className={`pointer-events-auto flex items-start gap-3 rounded-lg border-l-4 border bg-raised px-4 py-3 text-sm shadow-lg ${TONE_CLASS[toast.tone]}`}>
-      <p className="flex-1">{toast.text}</p>
+      <p className="min-w-0 flex-1 [overflow-wrap:anywhere]">{toast.text}</p>
       <button type="button" onClick={onClose} className="text-muted hover:text-fg" aria-label="Dismiss notification">
         ×
       </button>

@@ -22,7 +22,13 @@ const EMPTY: Filters = { realm: "", actor: "", action: "", outcome: "", requestI
 /** datetime-local values are local time without a zone; the API takes ISO 8601 with one. */
 const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
-export function AuditPage() {
+/** Names from the server's ops tables (see server/audit/action-names.ts), passed in by the page's server component. */
+export interface ActionNames {
+  capabilities: Record<string, string>;
+  events: Record<string, string>;
+}
+
+export function AuditPage({ actionNames }: { actionNames: ActionNames }) {
   const trpc = useTRPC();
   const realms = realmsWith(useSession(), "audit:read");
   const [draft, setDraft] = useState<Filters>(EMPTY);
@@ -100,7 +106,7 @@ export function AuditPage() {
           </div>
         </form>
       </Card>
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_26rem]">
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_26rem]">
         <Card title="Entries">
           <QueryState query={search} isEmpty={(d) => d.items.length === 0} empty="No audit entries match these filters.">
             {(page) => (
@@ -139,7 +145,7 @@ export function AuditPage() {
             )}
           </QueryState>
         </Card>
-        <Card title="Entry details">{record ? <RecordDetail record={record} /> : <p className="text-sm text-muted">Select an entry&apos;s action to see the whole record.</p>}</Card>
+        <Card title="Entry details">{record ? <RecordDetail record={record} names={actionNames} /> : <p className="text-sm text-muted">Select an entry&apos;s action to see the whole record.</p>}</Card>
       </div>
     </>
   );
@@ -147,7 +153,7 @@ export function AuditPage() {
 
 type AuditRecord = { id: string; seq: number; time: string; request_id: string; actor: string; action: string; realm: string | null; resource: string | null; outcome: string; status: number; capability: string | null; reason: string | null; ip: string | null; details: Record<string, unknown>; prev_hash: string; hash: string };
 
-function RecordDetail({ record }: { record: AuditRecord }) {
+function RecordDetail({ record, names }: { record: AuditRecord; names: ActionNames }) {
   // An agent-authorization entry carries its own decision (a deny is still a successful request).
   const agentDecision = typeof record.details.decision === "string" && typeof record.details.decision_id === "string" ? record.details.decision : null;
   const decision = agentDecision ?? (record.outcome === "denied" ? "deny" : record.outcome === "success" ? "allow" : "failure");
@@ -158,9 +164,11 @@ function RecordDetail({ record }: { record: AuditRecord }) {
     ["Time", new Date(record.time).toISOString()],
     ["Actor", record.actor],
     ["Action", record.action],
+    ...(names.events[record.action] ? [["Webhook event", `${names.events[record.action]} (the same change as the event catalogue names it)`] as [string, string]] : []),
     ["Realm", record.realm ?? "—"],
     ["Resource", record.resource ?? "—"],
-    ["Capability", record.capability ?? "—"],
+    // Allowed entries store no capability: show the one the action's operation requires.
+    ["Capability", record.capability ?? (names.capabilities[record.action] ? `${names.capabilities[record.action]} (required by ${record.action})` : "—")],
     ["Status", String(record.status)],
     ["Client IP", record.ip ?? "—"],
     ["Chain position", `#${record.seq}`],

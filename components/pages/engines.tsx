@@ -68,7 +68,7 @@ function RealmEngines({ realm }: { realm: string }) {
   );
 
   return (
-    <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
+    <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
       <div className="flex min-w-0 flex-col gap-6">
         <Card title={`Engines in ${realm}`}>
           <QueryState query={engines} isEmpty={(d) => d.length === 0} empty="No engines mounted in this realm yet.">

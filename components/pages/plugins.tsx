@@ -76,7 +76,7 @@ export function PluginsPage() {
             )}
           </QueryState>
         </Card>
-        <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
           <Card title="Recent crashes">
             <QueryState query={crashes} isEmpty={(d) => d.length === 0} empty="No crashes.">
               {(list) => (

@@ -2,17 +2,18 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "../confirm";
-import { ZCreateRealm } from "@/server/realms/schemas";
-import { errorMessage, fieldIssues, formIssues } from "../errors";
+import { ZCreateRealm, ZUpdateRealm } from "@/server/realms/schemas";
+import { errorMessage, fieldIssues, formIssues, showFormError } from "../errors";
+import { FormDialog } from "../form-dialog";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
-
 
 export function RealmsPage() {
   const trpc = useTRPC();
   const realms = useQuery(trpc.realms.list.queryOptions());
   const [deleting, setDeleting] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ name: string; description: string } | null>(null);
   const queryClient = useQueryClient();
   const toast = useToast();
   const remove = useMutation(
@@ -29,7 +30,7 @@ export function RealmsPage() {
   return (
     <>
       <PageHeader title="Realms" description="Tenants: each realm has its own secrets, keys and bindings." />
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
         <Card title="All realms">
           <QueryState query={realms} isEmpty={(d) => d.length === 0} empty="No realms yet. Create the first one.">
             {(list) => (
@@ -39,10 +40,15 @@ export function RealmsPage() {
                     <td className={`${TD} font-mono`}>{r.name}</td>
                     <td className={`${TD} text-muted`}>{r.description || "—"}</td>
                     <td className={TD_TIME}>{formatTime(r.created_at)}</td>
-                    <td className={`${TD} text-right`}>
-                      <Button variant="danger" onClick={() => setDeleting(r.name)} aria-label={`Delete realm ${r.name}`}>
-                        Delete
-                      </Button>
+                    <td className={`${TD} whitespace-nowrap text-right`}>
+                      <span className="inline-flex gap-2">
+                        <Button variant="ghost" onClick={() => setEditing({ name: r.name, description: r.description })} aria-label={`Edit realm ${r.name}`}>
+                          Edit
+                        </Button>
+                        <Button variant="danger" onClick={() => setDeleting(r.name)} aria-label={`Delete realm ${r.name}`}>
+                          Delete
+                        </Button>
+                      </span>
                     </td>
                   </tr>
                 ))}
@@ -62,6 +68,7 @@ export function RealmsPage() {
       >
         Its secrets, keys and role bindings are deleted with it. This cannot be undone.
       </ConfirmDialog>
+      {editing ? <EditRealm key={editing.name} realm={editing} onClose={() => setEditing(null)} /> : null}
     </>
   );
 }
@@ -112,5 +119,34 @@ function CreateRealm() {
         </Button>
       </form>
     </Card>
+  );
+}
+
+function EditRealm({ realm, onClose }: { realm: { name: string; description: string }; onClose: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [description, setDescription] = useState(realm.description);
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  const save = useMutation(
+    trpc.realms.update.mutationOptions({
+      onSuccess: (r) => {
+        toast.success(`Realm "${r.name}" updated.`);
+        void queryClient.invalidateQueries({ queryKey: trpc.realms.list.queryKey() });
+        onClose();
+      },
+      onError: showFormError(toast, setIssues),
+    }),
+  );
+  const onSubmit = () => {
+    const found = formIssues(ZUpdateRealm, { description });
+    setIssues(found);
+    if (Object.keys(found).length === 0) save.mutate({ name: realm.name, description });
+  };
+  return (
+    <FormDialog open title={`Edit realm "${realm.name}"`} submitLabel="Save realm" busy={save.isPending} onSubmit={onSubmit} onClose={onClose}>
+      <p className="text-sm text-muted">A realm&apos;s name is its address in every path and binding, so only its description changes.</p>
+      <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} error={issues.description} autoFocus />
+    </FormDialog>
   );
 }

@@ -5,12 +5,13 @@ import type { Capability } from "@/server/rbac/capabilities";
 import { BindRoleForm } from "../bind-role-form";
 import { CapabilityPicker, useCapabilities } from "../capability-picker";
 import { ConfirmDialog } from "../confirm";
+import { EditRoleDialog, type EditableRole } from "../roles/edit-role";
+import { Subject, useSubjectNames } from "../subject";
 import { ZCreateRole } from "@/server/rbac/schemas";
 import { errorMessage, formIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
-
 
 export function RolesPage() {
   const trpc = useTRPC();
@@ -20,6 +21,8 @@ export function RolesPage() {
   const bindings = useQuery(trpc.bindings.list.queryOptions());
   const capabilities = useCapabilities();
   const [confirm, setConfirm] = useState<{ kind: "role" | "binding"; id: string; label: string } | null>(null);
+  const [editing, setEditing] = useState<EditableRole | null>(null);
+  const names = useSubjectNames(bindings.data?.map((b) => b.subject) ?? []);
   const onDeleted = (text: string) => {
     toast.success(text);
     setConfirm(null);
@@ -48,9 +51,14 @@ export function RolesPage() {
                         <th key={r.name} scope="col" className="px-3 py-2 text-center font-mono text-xs font-medium">
                           {r.name}
                           {r.builtin ? null : (
-                            <Button variant="ghost" className="ml-1 px-1 py-0 text-deny" onClick={() => setConfirm({ kind: "role", id: r.name, label: r.name })} aria-label={`Delete role ${r.name}`}>
-                              ×
-                            </Button>
+                            <>
+                              <Button variant="ghost" className="ml-1 px-1 py-0" onClick={() => setEditing({ name: r.name, capabilities: r.capabilities })} aria-label={`Edit capabilities of role ${r.name}`} title="Edit capabilities">
+                                ✎
+                              </Button>
+                              <Button variant="ghost" className="px-1 py-0 text-deny" onClick={() => setConfirm({ kind: "role", id: r.name, label: r.name })} aria-label={`Delete role ${r.name}`}>
+                                ×
+                              </Button>
+                            </>
                           )}
                         </th>
                       ))}
@@ -79,14 +87,16 @@ export function RolesPage() {
             )}
           </QueryState>
         </Card>
-        <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
           <Card title="Bindings">
             <QueryState query={bindings} isEmpty={(d) => d.length === 0} empty="No bindings yet.">
               {(list) => (
                 <Table caption="Role bindings" head={["Subject", "Role", "Realm", "Created", ""]}>
                   {list.map((b) => (
                     <tr key={b.id} className={ROW}>
-                      <td className={`${TD} font-mono text-xs`}>{b.subject}</td>
+                      <td className={TD}>
+                        <Subject subject={b.subject} names={names} />
+                      </td>
                       <td className={`${TD} font-mono text-xs`}>{b.role}</td>
                       <td className={`${TD} font-mono text-xs`}>{b.realm}</td>
                       <td className={TD_TIME}>{formatTime(b.created_at)}</td>
@@ -107,6 +117,7 @@ export function RolesPage() {
         </div>
         <CreateRole />
       </div>
+      <EditRoleDialog role={editing} onClose={() => setEditing(null)} />
       <ConfirmDialog
         open={confirm !== null}
         title={confirm?.kind === "role" ? `Delete role "${confirm.label}"?` : `Remove binding ${confirm?.label ?? ""}?`}

@@ -52,7 +52,7 @@ function RealmSecrets({ realm }: { realm: string }) {
   );
 
   return (
-    <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
+    <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
       <div className="flex min-w-0 flex-col gap-6">
         <Card title={`Keys in ${realm}`}>
           <QueryState query={secrets} isEmpty={(d) => d.items.length === 0} empty="No secrets in this realm yet.">

@@ -5,6 +5,7 @@ import type { Capability } from "@/server/rbac/capabilities";
 import { CapabilityPicker } from "../capability-picker";
 import { ConfirmDialog } from "../confirm";
 import { CopyButton } from "../copy-button";
+import { EditTokenDialog, type EditableToken } from "../tokens/edit-token";
 import { ZCreateToken } from "@/server/tokens/schemas";
 import { errorMessage, formIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
@@ -12,7 +13,13 @@ import { useSession } from "../session";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, formatDay, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
 
-type Pending = { kind: "revoke" | "rotate"; id: string; name: string } | { kind: "revoke-all" } | null;
+type Pending = { kind: "revoke" | "rotate" | "delete"; id: string; name: string } | { kind: "revoke-all" } | null;
+
+const CONFIRM = {
+  rotate: { verb: "Rotate", label: "Rotate token", text: "The token gets a new value, shown once; the current value stops working at once." },
+  revoke: { verb: "Revoke", label: "Revoke token", text: "The token stops working at once. This cannot be undone." },
+  delete: { verb: "Delete", label: "Delete token", text: "The token stops working and is removed with its role bindings; its audit entries stay. This cannot be undone." },
+} as const;
 
 export function TokensPage() {
   const trpc = useTRPC();
@@ -21,6 +28,7 @@ export function TokensPage() {
   const tokens = useQuery(trpc.tokens.list.queryOptions());
   const [shown, setShown] = useState<{ name: string; value: string } | null>(null);
   const [pending, setPending] = useState<Pending>(null);
+  const [editing, setEditing] = useState<EditableToken | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.tokens.list.queryKey() });
   const onError = (err: unknown) => toast.error(errorMessage(err));
 
@@ -55,7 +63,18 @@ export function TokensPage() {
       onError,
     }),
   );
-  const busy = rotate.isPending || revoke.isPending || revokeAll.isPending;
+  const remove = useMutation(
+    trpc.tokens.delete.mutationOptions({
+      onSuccess: () => {
+        const name = pending && pending.kind === "delete" ? pending.name : "";
+        setPending(null);
+        toast.success(`Token "${name}" deleted.`);
+        void refresh();
+      },
+      onError,
+    }),
+  );
+  const busy = rotate.isPending || revoke.isPending || revokeAll.isPending || remove.isPending;
 
   return (
     <>
@@ -84,7 +103,13 @@ export function TokensPage() {
                   <tr key={t.id} className={ROW}>
                     <td className={TD}>
                       <span className="font-medium">{t.name}</span>
-                      <span className="block font-mono text-xs text-muted">{t.id}</span>
+                      <span className="flex items-center gap-2">
+                        <span className="break-all font-mono text-xs text-muted" data-testid="token-id">
+                          {t.id}
+                        </span>
+                        <CopyButton value={t.id} label="Copy id" aria-label={`Copy id of ${t.name}`} className="px-1.5 py-0.5 text-xs" />
+                      </span>
+                      {t.description ? <span className="block text-xs text-muted">{t.description}</span> : null}
                     </td>
                     <td className={`${TD} font-mono text-xs`}>{t.prefix}…</td>
                     <td className={`${TD} max-w-56 font-mono text-xs`}>{t.is_admin ? "admin" : t.capabilities.join(", ") || "—"}</td>
@@ -95,16 +120,24 @@ export function TokensPage() {
                       <Badge tone={t.status}>{t.status}</Badge>
                     </td>
                     <td className={`${TD} whitespace-nowrap text-right`}>
-                      {t.status === "revoked" ? null : (
-                        <span className="inline-flex gap-2">
-                          <Button variant="ghost" onClick={() => setPending({ kind: "rotate", id: t.id, name: t.name })} aria-label={`Rotate ${t.name}`}>
-                            Rotate
-                          </Button>
-                          <Button variant="danger" onClick={() => setPending({ kind: "revoke", id: t.id, name: t.name })} aria-label={`Revoke ${t.name}`}>
-                            Revoke
-                          </Button>
-                        </span>
-                      )}
+                      <span className="inline-flex gap-2">
+                        <Button variant="ghost" onClick={() => setEditing({ id: t.id, name: t.name, description: t.description, rate_limit: t.rate_limit })} aria-label={`Edit ${t.name}`}>
+                          Edit
+                        </Button>
+                        {t.status === "revoked" ? null : (
+                          <>
+                            <Button variant="ghost" onClick={() => setPending({ kind: "rotate", id: t.id, name: t.name })} aria-label={`Rotate ${t.name}`}>
+                              Rotate
+                            </Button>
+                            <Button variant="danger" onClick={() => setPending({ kind: "revoke", id: t.id, name: t.name })} aria-label={`Revoke ${t.name}`}>
+                              Revoke
+                            </Button>
+                          </>
+                        )}
+                        <Button variant="danger" onClick={() => setPending({ kind: "delete", id: t.id, name: t.name })} aria-label={`Delete ${t.name}`}>
+                          Delete
+                        </Button>
+                      </span>
                     </td>
                   </tr>
                 ))}
@@ -115,22 +148,20 @@ export function TokensPage() {
       </div>
       <ConfirmDialog
         open={pending !== null}
-        title={pending?.kind === "revoke-all" ? "Revoke every token?" : pending?.kind === "rotate" ? `Rotate "${pending.name}"?` : `Revoke "${pending?.name ?? ""}"?`}
-        confirmLabel={pending?.kind === "revoke-all" ? "Revoke all" : pending?.kind === "rotate" ? "Rotate token" : "Revoke token"}
+        title={pending?.kind === "revoke-all" ? "Revoke every token?" : pending ? `${CONFIRM[pending.kind].verb} "${pending.name}"?` : ""}
+        confirmLabel={pending?.kind === "revoke-all" ? "Revoke all" : pending ? CONFIRM[pending.kind].label : ""}
         busy={busy}
         onCancel={() => setPending(null)}
         onConfirm={() => {
           if (pending?.kind === "revoke-all") revokeAll.mutate({ includeSelf: false });
           else if (pending?.kind === "rotate") rotate.mutate({ id: pending.id });
           else if (pending?.kind === "revoke") revoke.mutate({ id: pending.id });
+          else if (pending?.kind === "delete") remove.mutate({ id: pending.id });
         }}
       >
-        {pending?.kind === "revoke-all"
-          ? "Every token except the one this session uses stops working at once. Services using them will get 401."
-          : pending?.kind === "rotate"
-            ? "The token gets a new value, shown once; the current value stops working at once."
-            : "The token stops working at once. This cannot be undone."}
+        {pending?.kind === "revoke-all" ? "Every token except the one this session uses stops working at once. Services using them will get 401." : pending ? CONFIRM[pending.kind].text : null}
       </ConfirmDialog>
+      <EditTokenDialog token={editing} onClose={() => setEditing(null)} />
     </>
   );
 }

@@ -35,7 +35,7 @@ export function UsersPage() {
   return (
     <>
       <PageHeader title="Users" description="Operators sign in with a username and password. Each is the RBAC subject user:<name> and can do only what its role bindings allow. Managing operators needs the admin capability." />
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="flex min-w-0 flex-col gap-6">
           <Card title="Operators">
             <QueryState query={users} isEmpty={(d) => d.length === 0} empty="No operators yet. Create one to sign in without an API token.">

@@ -135,7 +135,7 @@ function EndpointForm({ editing, onDone }: { editing: Endpoint | null; onDone: (
   const trpc = useTRPC();
   const toast = useToast();
   const [url, setUrl] = useState(editing?.url ?? "");
-  const [events, setEvents] = useState(editing?.events.join(", ") ?? "secret.*");
+  const [events, setEvents] = useState(editing?.events.join(", ") ?? "");
   const [description, setDescription] = useState(editing?.description ?? "");
   const [issues, setIssues] = useState<Record<string, string>>({});
   const onError = (err: unknown) => {
@@ -180,7 +180,8 @@ function EndpointForm({ editing, onDone }: { editing: Endpoint | null; onDone: (
             value={events}
             onChange={(e) => setEvents(e.target.value)}
             error={issues.events}
-            hint='Names or patterns, comma-separated: "secret.set", "auth.*", "*"'
+            placeholder="secret.set, secret.delete"
+            hint='Names or patterns, comma-separated: "secret.set" (a write, audited as secret.write), "auth.*", "*"'
           />
         </div>
         <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} error={issues.description} />

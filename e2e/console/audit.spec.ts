@@ -26,6 +26,8 @@ test("what the test did is in the audit log, with the whole record and a verifie
   await expect(detail.getByText("allow", { exact: true })).toBeVisible();
   await expect(detail.getByText(/^req_[0-9a-f]{32}$/)).toBeVisible();
   await expect(detail.getByText(/^#\d+$/)).toBeVisible();
+  // An allowed entry names the capability its action required, not "—".
+  await expect(detail.getByText("realms:write (required by realm.create)")).toBeVisible();
   const requestId = (await detail.getByText(/^req_[0-9a-f]{32}$/).textContent())!;
 
   // Filtering by request id finds exactly that request's record.

@@ -20,7 +20,7 @@ test("create a token: its value is shown once with a copy button, and never agai
 
   const value = (await page.getByTestId("token-value").textContent())!.trim();
   expect(value).toMatch(/^arc_/);
-  await page.getByRole("button", { name: "Copy" }).click();
+  await page.getByRole("button", { name: "Copy", exact: true }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(value);
 
   const row = page.getByRole("row", { name: new RegExp(name) });

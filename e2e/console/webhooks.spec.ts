@@ -77,19 +77,27 @@ test("register a webhook, change a secret, and watch the signed event arrive in 
     data: { value: "second-value" },
   });
   expect(put.status()).toBe(200);
-  const attempts = await receiver.waitFor(3, 15_000, fromRealm);
-  expect(attempts.slice(1).map((a) => a.status)).toEqual([500, 200]);
-  expect(attempts[1]!.headers["webhook-id"]).toBe(attempts[2]!.headers["webhook-id"]);
-  for (const a of attempts) verifySignatures(secret, a);
+  const received = await receiver.waitFor(3, 15_000, fromRealm);
+  expect(received.slice(1).map((a) => a.status)).toEqual([500, 200]);
+  expect(received[1]!.headers["webhook-id"]).toBe(received[2]!.headers["webhook-id"]);
+  for (const a of received) verifySignatures(secret, a);
 
-  const failed = rows.filter({ has: page.getByRole("cell", { name: "500", exact: true }) });
-  await expect(failed).toHaveCount(1);
-  await expect(failed.getByRole("cell").nth(3)).toHaveText("1");
-  await expect(failed.getByRole("cell").nth(6)).not.toHaveText("—");
+  // One row per message: it shows the newest attempt (the second, 200) and the message's state once.
   const retried = rows.filter({ has: page.getByRole("cell", { name: "2", exact: true }) });
   await expect(retried).toHaveCount(1);
   await expect(retried.getByRole("cell").nth(4)).toHaveText("200");
   await expect(retried.getByText("delivered")).toBeVisible();
-  // The failed attempt's row now shows its delivery's new state too.
-  await expect(failed.getByText("delivered")).toBeVisible();
+  await expect(rows.filter({ has: page.getByRole("cell", { name: "500", exact: true }) })).toHaveCount(0);
+  // Its attempts expand below it: the failed first one with its retry time, then the delivered second.
+  await retried.getByRole("button", { name: /^Show 2 attempts of secret\.set/ }).click();
+  const attempts = page.getByTestId("attempt-row");
+  await expect(attempts).toHaveCount(2);
+  await expect(attempts.nth(0).getByRole("cell").nth(1)).toHaveText(/attempt 1$/);
+  await expect(attempts.nth(0).getByRole("cell").nth(2)).toHaveText("500");
+  await expect(attempts.nth(0).getByRole("cell").nth(4)).not.toHaveText("—");
+  await expect(attempts.nth(1).getByRole("cell").nth(2)).toHaveText("200");
+  await expect(attempts.getByText("delivered")).toHaveCount(0);
+  if (process.env.ARCAN_E2E_SCREENS) await page.getByRole("region", { name: "Delivery log" }).screenshot({ path: `${process.env.ARCAN_E2E_SCREENS}/delivery-log-expanded.png` });
+  await retried.getByRole("button", { name: /^Hide 2 attempts/ }).click();
+  await expect(attempts).toHaveCount(0);
 });

@@ -23,6 +23,10 @@ export const ZDeliveryState = z.enum(["pending", "delivered", "dead"]);
 export const ZCreateWebhook = z.strictObject({ url: ZWebhookUrl, events: ZEvents, description: ZDescription.optional(), enabled: z.boolean().optional() });
 export const ZUpdateWebhook = z.strictObject({ url: ZWebhookUrl.optional(), events: ZEvents.optional(), description: ZDescription.optional(), enabled: z.boolean().optional() });
 export const ZLogFilter = z.object({ endpointId: ZWebhookId.optional(), state: ZDeliveryState.optional() });
+/** The console log's pages: `before` is the oldest attempt id shown so far ("load more"). */
+export const ZLogPage = ZLogFilter.extend({ before: z.string().max(64).optional() });
+/** Attempts per page of the console's delivery log. */
+export const LOG_PAGE_SIZE = 100;
 
 export const ZEndpoint = z
   .object({

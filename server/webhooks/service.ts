@@ -172,12 +172,16 @@ export class WebhookService {
     await auditSuccess(this.deps.audit, actor, ops.log.action);
   }
 
-  /** Attempts, newest first; with `since`, only those started since then (live updates). */
-  async log(actor: Actor, opts: { endpointId?: string; state?: DeliveryStateFilter; limit: number; since?: Date }): Promise<LogEntry[]> {
+  /** Attempts, newest first; with `since`, only those started since then (live updates); with `before`, only those older than that attempt (paging). */
+  async log(actor: Actor, opts: { endpointId?: string; state?: DeliveryStateFilter; limit: number; since?: Date; before?: string }): Promise<LogEntry[]> {
     await this.deps.access.require(actor, ops.log.capability, ops.log.action);
+    const cursor = opts.before ? await this.deps.db.webhookAttempt.findUnique({ where: { id: opts.before }, select: { id: true, startedAt: true } }) : null;
+    if (opts.before && !cursor) return [];
     const rows = await this.deps.db.webhookAttempt.findMany({
       where: {
         ...(opts.since ? { startedAt: { gte: opts.since } } : {}),
+        // The same order as below (startedAt, then id, descending), continued after the cursor.
+        ...(cursor ? { OR: [{ startedAt: { lt: cursor.startedAt } }, { startedAt: cursor.startedAt, id: { lt: cursor.id } }] } : {}),
         delivery: { ...(opts.endpointId ? { endpointId: opts.endpointId } : {}), ...(opts.state ? { state: opts.state } : {}) },
       },
       orderBy: [{ startedAt: "desc" }, { id: "desc" }],

@@ -4,7 +4,7 @@
  * Authorisation and audit happen in WebhookService.
  */
 import { z } from "zod";
-import { ZCreatedEndpoint, ZCreateWebhook, ZDelivery, ZDeliveryId, ZEndpoint, ZLogEntry, ZLogFilter, ZUpdateWebhook, ZWebhookId, ZWebhookParams, type LogEntry } from "../../webhooks/schemas";
+import { ZCreatedEndpoint, ZCreateWebhook, ZDelivery, ZDeliveryId, ZEndpoint, LOG_PAGE_SIZE, ZLogEntry, ZLogFilter, ZLogPage, ZUpdateWebhook, ZWebhookId, ZWebhookParams, type LogEntry } from "../../webhooks/schemas";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 import { OK, ZOk } from "./schemas";
 
@@ -41,11 +41,11 @@ export const webhooksRouter = createTRPCRouter({
     .input(z.object({ id: ZWebhookId, deliveryId: ZDeliveryId }))
     .output(ZDelivery)
     .mutation(({ ctx, input }) => ctx.services.webhooks.redeliver(ctx.actor, input.id, input.deliveryId)),
-  /** The newest attempts (the log's first page). */
+  /** The newest attempts (the log's first page), or those older than `before` (the next page). */
   log: protectedProcedure
-    .input(ZLogFilter)
+    .input(ZLogPage)
     .output(z.array(ZLogEntry))
-    .query(({ ctx, input }) => ctx.services.webhooks.log(ctx.actor, { ...input, limit: LOG_LIMIT })),
+    .query(({ ctx, input }) => ctx.services.webhooks.log(ctx.actor, { ...input, limit: LOG_PAGE_SIZE })),
   /** Attempts as they are recorded, oldest first, from the moment of subscribing. */
   live: protectedProcedure.input(ZLogFilter).subscription(async function* ({ ctx, input, signal }) {
     const { webhooks } = ctx.services;

@@ -39,7 +39,7 @@ export function RolesPage() {
         <Card title="Capability matrix">
           <QueryState query={roles} isEmpty={(d) => d.length === 0} empty="No roles.">
             {(list) => (
-              <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Capability matrix table">
+              <div className="max-w-full overflow-x-auto" tabIndex={0} role="region" aria-label="Capability matrix table">
                 <table className="w-full border-collapse text-sm">
                   <caption className="sr-only">Capabilities granted by each role</caption>
                   <thead>
@@ -163,7 +163,7 @@ function CreateRole() {
   };
   return (
     <Card title="Create a role">
-      <form onSubmit={onSubmit} className="grid gap-4 md:grid-cols-[16rem_1fr]" noValidate>
+      <form onSubmit={onSubmit} className="grid grid-cols-1 gap-4 md:grid-cols-[16rem_minmax(0,1fr)]" noValidate>
         <div className="flex flex-col gap-4">
           <TextField label="Role name" value={name} onChange={(e) => setName(e.target.value)} error={issues.name} placeholder="deployer" />
           <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Optional" />

@@ -13,6 +13,8 @@ test.afterEach(async () => {
 });
 
 test("register a webhook, change a secret, and watch the signed event arrive in the live log", async ({ page, context, request }) => {
+  // Two deliveries, a failed first attempt and its retry one second later, each watched live.
+  test.setTimeout(60_000);
   const realm = unique("hooks");
   const fromRealm = (r: { body: string }) => (JSON.parse(r.body) as { realm: string }).realm === realm;
 

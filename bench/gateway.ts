@@ -70,7 +70,7 @@ async function main() {
     { production },
   );
   if (hasTaskset && arcan.child.pid) spawnSync("taskset", ["-acp", "0", String(arcan.child.pid)]);
-  const upstream = await spawnHello("hello-http.ts");
+  const upstream = await spawnHello("hello-https.ts");
   const ca = readFileSync(path.join(dataDir, "tls.crt"));
   const call = async (method: string, p: string, opts: { body?: unknown; rawBody?: string; headers?: Record<string, string>; token?: string | null } = {}) => {
     const r = await httpsJson(arcan.port, ca, method, p, { token: bootstrap, ...opts });

@@ -167,8 +167,10 @@ const PIN_LAST = "[&_td:last-child]:sticky [&_td:last-child]:right-0 [&_td:last-
 
 export function Table({ caption, head, children }: { caption: string; head: string[]; children: ReactNode }) {
   return (
-    // Focusable so a keyboard user can scroll a table wider than the page.
-    <div className={`max-w-full overflow-x-auto ${PIN_LAST}`} tabIndex={0} role="region" aria-label={caption}>
+    // Focusable so a keyboard user can scroll a table wider than the page. `relative` makes the
+    // box the containing block of the cells' sr-only text (position: absolute), which would
+    // otherwise sit outside the scroll box and widen the page.
+    <div className={`relative max-w-full overflow-x-auto ${PIN_LAST}`} tabIndex={0} role="region" aria-label={caption}>
       <table className="w-full border-collapse text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead>

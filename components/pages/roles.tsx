@@ -36,10 +36,11 @@ export function RolesPage() {
     <>
       <PageHeader title="Roles" description="Roles are named sets of capabilities; bindings give a subject a role in one realm or in every realm." />
       <div className="flex flex-col gap-6">
+        {/* The matrix box is `relative` so the cells' sr-only text stays inside it (see Table). */}
         <Card title="Capability matrix">
           <QueryState query={roles} isEmpty={(d) => d.length === 0} empty="No roles.">
             {(list) => (
-              <div className="max-w-full overflow-x-auto" tabIndex={0} role="region" aria-label="Capability matrix table">
+              <div className="relative max-w-full overflow-x-auto" tabIndex={0} role="region" aria-label="Capability matrix table">
                 <table className="w-full border-collapse text-sm">
                   <caption className="sr-only">Capabilities granted by each role</caption>
                   <thead>

@@ -30,6 +30,10 @@ test("no page is wider than the window at 1024×768 and 1440×900, and row actio
   expect((await request.post("/api/v1/realms", { headers: auth, data: { name: realm, description: "Layout check realm with a description long enough to wrap" } })).status()).toBe(201);
   const longValue = `postgres://service-account-with-a-long-name:${"x".repeat(80)}@db.internal.example.com:5432/app?sslmode=verify-full`;
   expect((await request.put(`/api/v1/realms/${realm}/secrets/A_RATHER_LONG_SECRET_KEY_NAME_FOR_THE_LAYOUT_CHECK`, { headers: auth, data: { value: longValue } })).status()).toBe(200);
+  // Enough roles that the capability matrix is wider than the window, whatever ran before.
+  for (let i = 0; i < 12; i++) {
+    expect((await request.post("/api/v1/roles", { headers: auth, data: { name: unique(`layout-role-${i}`), capabilities: ["secrets:read"] } })).status()).toBe(201);
+  }
   expect((await request.post("/api/v1/auth/tokens", { headers: auth, data: { name: unique("layout-token-with-a-very-long-label"), capabilities: ["secrets:read", "secrets:write", "audit:read"], realms: [realm] } })).status()).toBe(201);
 
   for (const size of SIZES) {

@@ -1,9 +1,9 @@
 /**
  * Audit records per second the writer sustains on the embedded store, against the path it
  * replaced, in the same run:
- *   - segment log (AuditWriter → writer thread: chain, append, fdatasync per batch of up
- *     to 500): records/s until every append is acknowledged (durable), and until the
- *     indexer thread has them all in the AuditRecord table (searchable);
+ *   - segment log (AuditWriter → SegmentLogWriter: chain and write per batch of up to 500,
+ *     fdatasync after fdatasync): records/s until every append is acknowledged (durable),
+ *     and until the indexer thread has them all in the AuditRecord table (searchable);
  *   - the former path: each batch of 500 inserted into AuditRecord (six indexes) in one
  *     synchronous=FULL transaction.
  *

@@ -7,7 +7,7 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["server/main.ts", "server/store/audit-worker.ts", "server/store/audit-indexer.ts"],
+  entryPoints: ["server/main.ts", "server/store/audit-indexer.ts"],
   outdir: "dist/server",
   outExtension: { ".js": ".mjs" },
   bundle: true,

@@ -97,7 +97,7 @@ export class AuditWriter {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing) return;
+    if (this.scheduled || (this.flushing && !this.store.fast)) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -105,13 +105,19 @@ export class AuditWriter {
     });
   }
 
+  /**
+   * One batch per event-loop turn. The embedded store's log takes a batch while earlier
+   * ones are still being written or synced (it links them in order and overlaps the
+   * stages); a shared database gets one transaction at a time.
+   */
   private async flushOnce(): Promise<void> {
-    if (this.flushing || this.queue.length === 0) return;
+    if (this.queue.length === 0 || (this.flushing && !this.store.fast)) return;
     const batch = this.queue.splice(0, MAX_BATCH);
     this.onDepth(this.queue.length);
-    this.flushing = this.write(batch);
+    const write = this.write(batch);
+    this.flushing = write;
     try {
-      await this.flushing;
+      await write;
       for (const p of batch) p.resolve();
     } catch (err) {
       this.logger.error({ err: (err as Error).message, records: batch.length }, "audit write failed");
@@ -120,7 +126,7 @@ export class AuditWriter {
       });
       for (const p of batch) p.reject(failure);
     } finally {
-      this.flushing = null;
+      if (this.flushing === write) this.flushing = null;
       if (this.queue.length > 0) this.schedule();
     }
   }
@@ -128,7 +134,10 @@ export class AuditWriter {
   private async write(batch: Pending[]): Promise<void> {
     const { fast, db, provider } = this.store;
     const fields = batch.map((p) => p.fields);
-    if (fast) return fast.appendAudit(fields);
+    if (fast) {
+      await fast.appendAudit(fields);
+      return;
+    }
     await db.$transaction(async (tx) => {
       // executeRaw: the lock function returns void, which $queryRaw cannot deserialize.
       if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${PG_CHAIN_LOCK})`);

@@ -1,7 +1,9 @@
 // node --import tsx --test server/store/audit-chain.test.ts
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chainHash, GENESIS_HASH, type ChainFields } from "./audit-chain";
+import { createHash } from "node:crypto";
+import { canonicalJson, chainHash, GENESIS_HASH, hashCanonical, type ChainFields } from "./audit-chain";
+import { decodeLines, encodeLine } from "./audit-log";
 
 const record: ChainFields = {
   id: "aud_1",
@@ -54,5 +56,23 @@ describe("audit hash chain", () => {
     const b = chainHash(GENESIS_HASH, { ...record, realm: "a", resource: "bc" });
     assert.notEqual(a, b);
     assert.notEqual(chainHash(GENESIS_HASH, { ...record, reason: null }), chainHash(GENESIS_HASH, { ...record, reason: "null" }));
+  });
+});
+
+describe("audit log lines", () => {
+  it("hash as SHA-256 of the previous hash, a newline and the canonical JSON (the format stored chains were made with)", () => {
+    const canonical = canonicalJson(record);
+    const expected = createHash("sha256").update(GENESIS_HASH).update("\n").update(canonical).digest("hex");
+    assert.equal(hashCanonical(GENESIS_HASH, canonical), expected);
+  });
+
+  it("read back as the record they were built from, whatever its text holds", () => {
+    const tricky: ChainFields = { ...record, actor: 'user:"ana"\n', resource: "secret:ключ/🔑", reason: "a,b]\\", details: '{"note":"tab\\t and \\"quotes\\""}' };
+    const canonical = canonicalJson(tricky);
+    const hash = chainHash(GENESIS_HASH, tricky);
+    const line = encodeLine(7, canonical, GENESIS_HASH, hash);
+    assert.equal(line.split("\n").length, 2, "one record is one line");
+    const [decoded] = decodeLines(line);
+    assert.deepEqual(decoded, { ...tricky, time: tricky.time.toISOString(), seq: 7, prevHash: GENESIS_HASH, hash });
   });
 });

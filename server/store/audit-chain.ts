@@ -4,7 +4,7 @@
  * It is the stored rows' format, so it lives with the store (which links rows as it
  * commits them, in the SQLite worker too); the audit domain builds on it.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -24,8 +24,9 @@ export interface ChainFields {
   details: string;
 }
 
-export function chainHash(prevHash: string, r: ChainFields): string {
-  const canonical = JSON.stringify([
+/** The record's fields in chain order, as JSON: what its hash covers. */
+export function canonicalJson(r: ChainFields): string {
+  return JSON.stringify([
     r.id,
     r.time.toISOString(),
     r.requestId,
@@ -40,7 +41,14 @@ export function chainHash(prevHash: string, r: ChainFields): string {
     r.ip,
     r.details,
   ]);
-  return createHash("sha256").update(prevHash).update("\n").update(canonical).digest("hex");
+}
+
+export function hashCanonical(prevHash: string, canonical: string): string {
+  return hash("sha256", `${prevHash}\n${canonical}`, "hex");
+}
+
+export function chainHash(prevHash: string, r: ChainFields): string {
+  return hashCanonical(prevHash, canonicalJson(r));
 }
 
 /** Links a batch of records onto the chain after `lastHash` (null: the chain is empty), in order. */

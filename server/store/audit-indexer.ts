@@ -1,22 +1,25 @@
 /**
  * Worker thread that derives the searchable AuditRecord table from the segment log. At
  * start it inserts every logged record the table lacks (after a crash or kill -9 the
- * table may trail the log); then it inserts what the writer thread sends every 100 ms in
- * one transaction, which is what makes the six indexes cheap: one commit and one fsync
+ * table may trail the log); then it inserts the durable log lines the main thread's
+ * writer (audit-segment-writer.ts) hands over every 100 ms, in one transaction, which is what makes the six indexes cheap: one commit and one fsync
  * per tenth of a second instead of per group commit.
  * A sealed segment is deleted once the table holds all of it durably (synchronous=FULL).
  */
 import Database from "better-sqlite3";
 import { unlinkSync } from "node:fs";
-import { parentPort, workerData, type MessagePort } from "node:worker_threads";
-import { listSegments, logDir, readSegment, type LogRecord } from "./audit-log";
-import type { IndexerMessage, WorkerReply } from "./audit-worker";
+import { parentPort, workerData } from "node:worker_threads";
+import { decodeLines, listSegments, logDir, readSegment, type LogRecord } from "./audit-log";
 
-/** Retry interval after a failed commit; records arrive already grouped (audit-worker.ts). */
+/** What the main thread sends: durable log lines, a sync marker (answered once they are indexed), or close. */
+export type IndexerMessage = { lines: string } | { sync: number } | "close";
+export type IndexerReply = { id: number; ok: true } | { id: number; ok: false; error: string };
+
+/** Retry interval after a failed commit; records arrive already grouped (fast-path.ts). */
 const INDEX_INTERVAL_MS = 100;
 const INDEX_MAX = 5000;
 
-const { file, writer } = workerData as { file: string; writer: MessagePort };
+const { file } = workerData as { file: string };
 const dir = logDir(file);
 const db = new Database(file);
 db.pragma("journal_mode = WAL");
@@ -80,13 +83,13 @@ function flush(): void {
   } catch (err) {
     // The records stay durable in the log; keep them and try again shortly.
     const error = (err as Error).message.split("\n")[0] ?? "unknown";
-    for (const id of waiting) parentPort!.postMessage({ id, ok: false, error } satisfies WorkerReply);
+    for (const id of waiting) parentPort!.postMessage({ id, ok: false, error } satisfies IndexerReply);
     waiting = [];
     if (closing) process.exit(0); // the next start indexes them from the log
     timer = setTimeout(flush, INDEX_INTERVAL_MS);
     return;
   }
-  for (const id of waiting) parentPort!.postMessage({ id, ok: true } satisfies WorkerReply);
+  for (const id of waiting) parentPort!.postMessage({ id, ok: true } satisfies IndexerReply);
   waiting = [];
   if (closing) {
     db.close();
@@ -94,7 +97,7 @@ function flush(): void {
   }
 }
 
-writer.on("message", (msg: IndexerMessage) => {
+parentPort!.on("message", (msg: IndexerMessage) => {
   if (msg === "close") {
     closing = true;
     flush();
@@ -102,7 +105,7 @@ writer.on("message", (msg: IndexerMessage) => {
     waiting.push(msg.sync);
     flush();
   } else {
-    for (const r of JSON.parse(msg.rows) as LogRecord[]) buffer.push(r);
+    for (const r of decodeLines(msg.lines)) buffer.push(r);
     if (!timer) flush(); // while a retry is pending, the records wait for it
   }
 });

@@ -30,8 +30,13 @@ export function listSegments(dir: string): { file: string; firstSeq: number }[] 
     .map((f) => ({ file: path.join(dir, f), firstSeq: Number(f.slice(0, 16)) }));
 }
 
-export function encodeRecord(r: LogRecord): string {
-  return JSON.stringify([r.seq, r.id, r.time, r.requestId, r.actor, r.action, r.realm, r.resource, r.outcome, r.status, r.capability, r.reason, r.ip, r.details, r.prevHash, r.hash]) + "\n";
+/**
+ * A record's log line: `[seq, <the chain's canonical fields>, prevHash, hash]`. Built from
+ * the canonical JSON the hash was computed over (audit-chain.ts), whose fields are the
+ * line's in the same order, so a record is serialised once.
+ */
+export function encodeLine(seq: number, canonical: string, prevHash: string, hash: string): string {
+  return `[${seq},${canonical.slice(1, -1)},"${prevHash}","${hash}"]\n`;
 }
 
 function decodeRecord(line: string): LogRecord | null {
@@ -46,6 +51,18 @@ function decodeRecord(line: string): LogRecord | null {
     number, string, string, string, string, string, string | null, string | null, string, number, string | null, string | null, string | null, string, string, string,
   ];
   return { seq, id, time, requestId, actor, action, realm, resource, outcome, status, capability, reason, ip, details, prevHash, hash };
+}
+
+/** Records from whole log lines the writer has just made durable (the indexer's input). */
+export function decodeLines(text: string): LogRecord[] {
+  const records: LogRecord[] = [];
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    const r = decodeRecord(line);
+    if (!r) throw new Error("the audit log handed the indexer a line it cannot read");
+    records.push(r);
+  }
+  return records;
 }
 
 /**

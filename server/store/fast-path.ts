@@ -1,7 +1,7 @@
 /**
  * The two hottest store operations on the embedded SQLite file, without Prisma: reading
  * a secret version (a prepared statement on a second, read-mostly connection) and
- * making audit batches durable (in worker threads, see audit-worker.ts and audit-indexer.ts). Measured here, a
+ * making audit batches durable (see audit-segment-writer.ts and audit-indexer.ts). Measured here, a
  * Prisma call costs 150-230 µs and a prepared better-sqlite3 statement 3-8 µs
  * (shared/notes/toolchain-facts.md), and both run on every secret read.
  *
@@ -10,9 +10,10 @@
  * so a busy answer is rare; the caller then falls back to Prisma.
  */
 import Database from "better-sqlite3";
-import { MessageChannel, Worker, type Transferable } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import type { ChainFields } from "./audit-chain";
-import type { WorkerReply, WorkerRequest } from "./audit-worker";
+import type { IndexerMessage, IndexerReply } from "./audit-indexer";
+import { SegmentLogWriter } from "./audit-segment-writer";
 
 export interface SecretVersionRow {
   secretCreatedAt: Date;
@@ -64,13 +65,8 @@ export async function openSqliteFastPath(file: string): Promise<FastPath> {
       if (!row) return null;
       return { secretCreatedAt: new Date(row.sc), version: row.version, ciphertext: row.ciphertext, keyVersion: row.keyVersion, versionCreatedAt: new Date(row.vc) };
     },
-    appendAudit(rows) {
-      // One JSON string clones faster across threads than an array of objects.
-      return log.call((id) => ({ id, rows: JSON.stringify(rows) }));
-    },
-    settle() {
-      return log.call((id) => ({ id, sync: true }));
-    },
+    appendAudit: log.appendAudit,
+    settle: log.settle,
     async close() {
       db.close();
       await log.close();
@@ -78,52 +74,80 @@ export async function openSqliteFastPath(file: string): Promise<FastPath> {
   };
 }
 
+/** Durable lines are handed to the indexer this often rather than per batch: each message wakes its thread. */
+const HANDOFF_MS = 100;
+const HANDOFF_MAX_CHARS = 4 * 1024 * 1024;
+
 /**
- * The two audit threads: the writer (audit-worker.ts: chain + segment log + fdatasync)
- * and the indexer (audit-indexer.ts: log to AuditRecord table), joined by a MessagePort
- * so records go from one to the other without passing through this thread. The writer
- * repairs the log before the indexer rebuilds the table from it; both finish before the
- * store is handed out, so the first request already sees every record.
+ * The audit log's two ends: the writer on this thread (audit-segment-writer.ts: chain,
+ * segment log, fdatasync) and the indexer thread (audit-indexer.ts: log to AuditRecord
+ * table). The writer repairs the log before the indexer rebuilds the table from it; both
+ * finish before the store is handed out, so the first request already sees every record.
  */
-async function startAuditLog(file: string): Promise<{ call: (make: (id: number) => WorkerRequest) => Promise<void>; close: () => Promise<void> }> {
-  const { port1, port2 } = new MessageChannel();
+async function startAuditLog(file: string): Promise<Pick<FastPath, "appendAudit" | "settle" | "close">> {
+  const writer = SegmentLogWriter.open(file);
+  let indexer: Worker;
+  try {
+    indexer = startIndexer(file);
+    await ready(indexer);
+  } catch (err) {
+    await writer.close();
+    throw err;
+  }
+  indexer.unref();
+
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let nextId = 1;
-  const onReply = (reply: WorkerReply | string) => {
+  indexer.on("message", (reply: IndexerReply | string) => {
     if (typeof reply === "string") return;
     const p = pending.get(reply.id);
     pending.delete(reply.id);
     if (reply.ok) p?.resolve();
-    else p?.reject(new Error(`audit commit failed: ${reply.error}`));
-  };
-  const onError = (err: Error) => {
+    else p?.reject(new Error(`audit index commit failed: ${reply.error}`));
+  });
+  indexer.on("error", (err: Error) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
+  });
+  const send = (msg: IndexerMessage) => indexer.postMessage(msg);
+
+  let handoff = "";
+  let timer: NodeJS.Timeout | null = null;
+  const handOff = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (handoff === "") return;
+    send({ lines: handoff });
+    handoff = "";
   };
-  const writer = startWorker("audit-worker", { file, indexer: port1 }, [port1]);
-  await ready(writer);
-  const indexer = startWorker("audit-indexer", { file, writer: port2 }, [port2]);
-  await ready(indexer);
-  for (const w of [writer, indexer]) {
-    w.unref();
-    w.on("message", onReply);
-    w.on("error", onError);
-  }
+
   return {
-    call(make) {
+    async appendAudit(rows) {
+      // Not `handoff += await …`: that reads `handoff` before the await and loses concurrent batches.
+      const lines = await writer.append(rows);
+      handoff += lines;
+      if (handoff.length >= HANDOFF_MAX_CHARS) handOff();
+      else if (!timer) {
+        timer = setTimeout(handOff, HANDOFF_MS);
+        timer.unref();
+      }
+    },
+    settle() {
+      handOff();
       const id = nextId++;
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        writer.postMessage(make(id));
+        send({ sync: id });
       });
     },
     async close() {
-      // Keep the process alive until the indexer has committed what the writer sent it.
+      await writer.close();
+      handOff();
+      // Keep the process alive until the indexer has committed what it was sent.
       indexer.ref();
       const exited = new Promise((r) => indexer.once("exit", r));
-      writer.postMessage("close");
+      send("close");
       await exited;
-      await writer.terminate();
     },
   };
 }
@@ -146,15 +170,16 @@ function ready(worker: Worker): Promise<void> {
 }
 
 /**
- * From source (tsx), the worker is ./audit-worker.ts and needs the TypeScript loader,
+ * From source (tsx), the indexer is ./audit-indexer.ts and needs the TypeScript loader,
  * which workers do not inherit; from the production bundle (dist/server/main.mjs, see
- * scripts/build-server.ts) it is the compiled dist/server/store/audit-worker.mjs.
+ * scripts/build-server.ts) it is the compiled dist/server/store/audit-indexer.mjs.
  */
-function startWorker(name: "audit-worker" | "audit-indexer", workerData: object, transferList: Transferable[]): Worker {
+function startIndexer(file: string): Worker {
   const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL(`./store/${name}.mjs`, here), { workerData, transferList });
+  const workerData = { file };
+  if (!here.endsWith(".ts")) return new Worker(new URL("./store/audit-indexer.mjs", here), { workerData });
   const tsxApi = import.meta.resolve("tsx/esm/api");
-  const entry = new URL(`./${name}.ts`, here).href;
+  const entry = new URL("./audit-indexer.ts", here).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData, transferList });
+  return new Worker(bootstrap, { eval: true, workerData });
 }

@@ -2,7 +2,7 @@
  * The audit log's hash chain: each record's hash covers its fields and the previous
  * record's hash, so editing, deleting or reordering any record breaks every hash after it.
  * It is the stored rows' format, so it lives with the store (which links rows as it
- * commits them, in the SQLite worker too); the audit domain builds on it.
+ * commits them, in the segment log writer too); the audit domain builds on it.
  */
 import { hash } from "node:crypto";
 

@@ -216,6 +216,31 @@ for (const store of STORES) {
       assert.equal(rotated.status, 200, `a token it could have created itself rotates: ${rotated.text}`);
     });
 
+    it("a token manager cannot change, revoke or delete a token that holds more than it does", async () => {
+      const a = `mgr-${uid()}`;
+      await createRealm(s, a);
+      const manager = await createToken(s, { capabilities: ["tokens:create", "tokens:read", "tokens:revoke"] });
+      const adminId = (await verify(s.adminToken)).body.token_info.id as string;
+      const strong = await createToken(s, { capabilities: ["secrets:read", "secrets:write"], realms: [a] });
+      const bound = await createToken(s, {});
+      assert.equal((await s.request("POST", "/api/v1/bindings", { body: { subject: bound.subject, role: "admin", realm: a } })).status, 201);
+      const before = await s.request("GET", `/api/v1/auth/tokens/${strong.id}`);
+      for (const id of [adminId, strong.id, bound.id]) {
+        const attempts = [
+          await s.request("PATCH", `/api/v1/auth/tokens/${id}`, { token: manager.token, body: { rate_limit: 1 } }),
+          await s.request("POST", `/api/v1/auth/tokens/${id}/revoke`, { token: manager.token }),
+          await s.request("DELETE", `/api/v1/auth/tokens/${id}`, { token: manager.token }),
+        ];
+        // The manager sees every token (tokens:* everywhere), so each refusal names the reason.
+        for (const r of attempts) assertProblem(r, 403, "exceeds_issuer");
+      }
+      for (const t of [s.adminToken, strong.token, bound.token]) assert.equal((await verify(t)).status, 200, "every stronger token still works");
+      assert.deepEqual((await s.request("GET", `/api/v1/auth/tokens/${strong.id}`)).body, before.body, "and is unchanged");
+      const own = await createToken(s, { capabilities: ["tokens:read"] }, manager.token);
+      assert.equal((await s.request("PATCH", `/api/v1/auth/tokens/${own.id}`, { token: manager.token, body: { rate_limit: 5 } })).status, 200);
+      assert.equal((await s.request("POST", `/api/v1/auth/tokens/${own.id}/revoke`, { token: manager.token })).status, 200);
+    });
+
     it("accepts Bearer, Token and X-API-Key, and rejects a bad checksum without more", async () => {
       const t = await createToken(s, { capabilities: ["realms:read"] });
       const forms: Record<string, string>[] = [{ Authorization: `Bearer ${t.token}` }, { Authorization: `Token ${t.token}` }, { "X-API-Key": t.token }];

@@ -97,7 +97,7 @@ async function main() {
   if (!existsSync(path.join(ROOT, "dist/server/main.mjs"))) throw new Error("run `npm run build:server` (or `npm run build`) first: the REST part measures the production bundle");
   const dataDir = mkdtempSync(path.join(tmpdir(), "arcan-bench-"));
   const bootstrap = "bench-admin-token-0123456789abcdefghijklmnop";
-  const arcan = await spawnArcan({ ARCAN_DATA_DIR: dataDir, ARCAN_BOOTSTRAP_TOKEN: bootstrap, ARCAN_LOG_LEVEL: "warn", ARCAN_CONSOLE_ENABLED: "false" }, { production: true });
+  const arcan = await spawnArcan({ ARCAN_DATA_DIR: dataDir, ARCAN_BOOTSTRAP_TOKEN: bootstrap, ARCAN_LOG_LEVEL: "warn", ARCAN_CONSOLE_ENABLED: "false" }, { production: true, nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [] });
   if (hasTaskset && arcan.child.pid) spawnSync("taskset", ["-acp", "0", String(arcan.child.pid)]);
   const ca = readFileSync(path.join(dataDir, "tls.crt"));
   const call = (method: string, p: string, body?: unknown, token = bootstrap) => httpsJson(arcan.port, ca, method, p, { token, body });

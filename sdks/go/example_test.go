@@ -119,7 +119,7 @@ func ExampleLeaseService_Create() {
 func ExampleClient_Authorize() {
 	client := arcan.NewClient("https://arcan.example.com", arcan.WithToken("arc_enforcement_point"))
 	decision, err := client.Authorize(context.Background(), arcan.AuthorizeRequest{
-		Token:    "eyJ…", // the agent's STS token
+		Token:    arcan.Ptr("eyJ…"), // the agent's STS token
 		Action:   "jira.read",
 		Resource: arcan.AuthorizedResource{Type: "project", ID: "FIN-OPS"},
 	})

@@ -6,15 +6,10 @@ import "context"
 // renews and revokes them.
 type LeaseService struct{ c *Client }
 
-type createLeaseBody struct {
-	Engine string `json:"engine"`
-	Role   string `json:"role"`
-	TTL    string `json:"ttl,omitempty"`
-}
-
-type renewLeaseBody struct {
-	Increment string `json:"increment,omitempty"`
-}
+// Lease is a dynamic credential, the answer to Create: the document's CreatedLease. The
+// credentials are returned only this once. (The document's Lease, without credentials,
+// is LeaseInfo here.)
+type Lease = CreatedLease
 
 // Create issues credentials from engine's role (WithTTL, InRealm); the role's max_ttl caps
 // the TTL. The credentials are returned only this once: Revoke the lease when done.
@@ -24,7 +19,7 @@ func (s *LeaseService) Create(ctx context.Context, engine, role string, opts ...
 	if err != nil {
 		return nil, err
 	}
-	body := createLeaseBody{Engine: engine, Role: role}
+	body := CreateLeaseRequest{Engine: engine, Role: role}
 	if o.ttl > 0 {
 		body.TTL = duration(o.ttl)
 	}
@@ -40,24 +35,19 @@ func (s *LeaseService) Get(ctx context.Context, leaseID string, opts ...CallOpti
 	return call[LeaseInfo](ctx, s.c, request{op: opGetLease, path: []string{realm, leaseID}})
 }
 
-// Renew extends a lease from now (WithIncrement; default the role's TTL), never past
-// its issue time plus the role's max_ttl.
-func (s *LeaseService) Renew(ctx context.Context, leaseID string, opts ...CallOption) (*LeaseInfo, error) {
+// Renew extends a lease from now (WithIncrement; default the lease's original TTL), never
+// past its issue time plus the role's max_ttl; Warnings says when that cut it.
+func (s *LeaseService) Renew(ctx context.Context, leaseID string, opts ...CallOption) (*RenewedLease, error) {
 	o := collect(opts)
 	realm, err := s.c.realmOf(o)
 	if err != nil {
 		return nil, err
 	}
-	var body renewLeaseBody
+	var body RenewLeaseRequest
 	if o.increment > 0 {
 		body.Increment = duration(o.increment)
 	}
-	info, err := call[LeaseInfo](ctx, s.c, request{op: opRenewLease, path: []string{realm, leaseID}, json: body})
-	if err == nil && info.LeaseID == "" {
-		// An answer without the lease (204): read it back for the new expiry.
-		return s.Get(ctx, leaseID, InRealm(realm))
-	}
-	return info, err
+	return call[RenewedLease](ctx, s.c, request{op: opRenewLease, path: []string{realm, leaseID}, json: body})
 }
 
 // Revoke drops the credentials in the external system before it returns.

@@ -9,7 +9,7 @@ import (
 
 // mountPostgres mounts the shared PostgreSQL (127.0.0.1:5432, trust authentication, so
 // any root password is accepted) as engine "postgres" with role "readonly" (contract:
-// "Engines and leases"). Skips until the engines issue has landed.
+// "Engines and leases").
 func mountPostgres(ctx context.Context, t *testing.T, c *Client, realm string) {
 	t.Helper()
 	engine := map[string]any{"name": "postgres", "type": "postgres", "config": map[string]any{
@@ -18,9 +18,7 @@ func mountPostgres(ctx context.Context, t *testing.T, c *Client, realm string) {
 		"password":             "trust-authentication-ignores-it",
 		"max_open_connections": 2,
 	}}
-	err := raw(ctx, c, "POST", "/api/v1/realms/"+realm+"/engines", engine, nil)
-	skipUnlessServed(t, err, "engines and leases arrive with issue 9")
-	if err != nil {
+	if err := raw(ctx, c, "POST", "/api/v1/realms/"+realm+"/engines", engine, nil); err != nil {
 		t.Fatalf("mounting postgres: %v", err)
 	}
 	role := map[string]any{
@@ -41,17 +39,16 @@ func TestLeaseCreateRenewRevoke(t *testing.T) {
 	mountPostgres(ctx, t, c, realm)
 
 	creds, err := c.Lease.Create(ctx, "postgres", "readonly", InRealm(realm), WithTTL(time.Hour))
-	skipUnlessServed(t, err, "leases arrive with issue 9")
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
 	if !strings.HasPrefix(creds.LeaseID, "lea_") || creds.Engine != "postgres" || creds.Role != "readonly" || !creds.Renewable {
 		t.Fatalf("lease: %+v", creds)
 	}
-	if user, _ := creds.Credentials["username"].(string); !strings.HasPrefix(user, "arcan_") {
+	if user := creds.Credentials["username"]; !strings.HasPrefix(user, "arcan_") {
 		t.Fatalf("credentials carry the generated username: %+v", creds.Credentials)
 	}
-	if pw, _ := creds.Credentials["password"].(string); len(pw) < 32 {
+	if pw := creds.Credentials["password"]; len(pw) < 32 {
 		t.Fatal("credentials carry a password of at least 32 characters")
 	}
 	expires, err := time.Parse(time.RFC3339, creds.ExpiresAt)
@@ -119,7 +116,6 @@ func TestSeedSnippet(t *testing.T) {
 	if value != "postgres://app@db/app" {
 		t.Fatalf("the snippet's KV.Get: %q %v", value, err)
 	}
-	skipUnlessServed(t, err, "the snippet's Lease.Create needs issue 9 (leases)")
 	if err != nil {
 		// No "postgres" engine in myapp yet: mount it, and run the snippet again.
 		mountPostgres(ctx, t, c, "myapp")

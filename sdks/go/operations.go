@@ -9,9 +9,6 @@ type operation struct {
 	Method string
 	// Path is the document's path template, e.g. "/api/v1/realms/{realm}/secrets/{key}".
 	Path string
-	// Awaiting names the issue that adds the operation to the server, while the contract
-	// (api-v1.md) has it and openapi.json does not yet.
-	Awaiting string
 }
 
 var facadeOperations []*operation
@@ -19,11 +16,6 @@ var facadeOperations []*operation
 func declare(facade, method, path string) *operation {
 	op := &operation{Facade: facade, Method: method, Path: path}
 	facadeOperations = append(facadeOperations, op)
-	return op
-}
-
-func awaiting(issue string, op *operation) *operation {
-	op.Awaiting = issue
 	return op
 }
 
@@ -48,11 +40,11 @@ var (
 	opUpdateRealm = declare("Realms.Update", "PATCH", "/api/v1/realms/{realm}")
 	opDeleteRealm = declare("Realms.Delete", "DELETE", "/api/v1/realms/{realm}")
 
-	opCreateLease = awaiting("issue 9", declare("Lease.Create", "POST", "/api/v1/realms/{realm}/leases"))
-	opGetLease    = awaiting("issue 9", declare("Lease.Get", "GET", "/api/v1/realms/{realm}/leases/{id}"))
-	opRenewLease  = awaiting("issue 9", declare("Lease.Renew", "POST", "/api/v1/realms/{realm}/leases/{id}/renew"))
-	opRevokeLease = awaiting("issue 9", declare("Lease.Revoke", "POST", "/api/v1/realms/{realm}/leases/{id}/revoke"))
+	opCreateLease = declare("Lease.Create", "POST", "/api/v1/realms/{realm}/leases")
+	opGetLease    = declare("Lease.Get", "GET", "/api/v1/realms/{realm}/leases/{id}")
+	opRenewLease  = declare("Lease.Renew", "POST", "/api/v1/realms/{realm}/leases/{id}/renew")
+	opRevokeLease = declare("Lease.Revoke", "POST", "/api/v1/realms/{realm}/leases/{id}/revoke")
 
-	opAuthorize   = awaiting("issue 11", declare("Authorize", "POST", "/api/v1/authorize"))
-	opSTSExchange = awaiting("issue 11", declare("STS.Exchange", "POST", "/api/v1/sts/token"))
+	opAuthorize   = declare("Authorize", "POST", "/api/v1/authorize")
+	opSTSExchange = declare("STS.Exchange", "POST", "/api/v1/sts/token")
 )

@@ -62,3 +62,7 @@ func duration(d time.Duration) string {
 		return strconv.FormatInt(s, 10) + "s"
 	}
 }
+
+// Ptr returns a pointer to v, for the optional fields of the generated request types
+// (AuthorizeRequest{Token: arcan.Ptr(jwt)}): nil means absent, so a zero value is sent.
+func Ptr[T any](v T) *T { return &v }

@@ -122,15 +122,6 @@ func problem(t *testing.T, err error, status int, code string) *Error {
 	return e
 }
 
-// skipUnlessServed skips when the server answers 404 route_not_found for the route itself:
-// the issue that adds it has not landed. Any other answer is the test's to judge.
-func skipUnlessServed(t *testing.T, err error, issue string) {
-	t.Helper()
-	if e, ok := err.(*Error); ok && e.Status == 404 && e.Code == "route_not_found" {
-		t.Skipf("the server does not serve this route yet (%s): %s", issue, e.Detail)
-	}
-}
-
 // raw calls an endpoint the facades do not wrap (engine mounts, agents) for test setup.
 func raw(ctx context.Context, c *Client, method, path string, body, out any) error {
 	return c.do(ctx, request{op: &operation{Facade: "test " + method + " " + path, Method: method, Path: path}, json: body}, out)

@@ -2,8 +2,6 @@
 
 package arcan
 
-// Declared by hand in contract_types.go: Lease, AuthorizeRequest.
-
 // ReadinessChecks is the schema of that name in openapi.json.
 type ReadinessChecks struct {
 	Store        bool   `json:"store"`
@@ -739,6 +737,56 @@ type PolicyShadowReport struct {
 	Items  []PolicyShadowReportItems `json:"items"`
 }
 
+// AuthorizeRequestPrincipalUser is the schema of that name in openapi.json.
+type AuthorizeRequestPrincipalUser struct {
+	ID     string   `json:"id"`
+	Email  *string  `json:"email,omitempty"`
+	Roles  []string `json:"roles,omitempty"`
+	Groups []string `json:"groups,omitempty"`
+}
+
+// AuthorizeRequestPrincipalAgent is the schema of that name in openapi.json.
+type AuthorizeRequestPrincipalAgent struct {
+	ID   string  `json:"id"`
+	Name *string `json:"name,omitempty"`
+	// Default 0
+	TrustTier *int64 `json:"trust_tier,omitempty"`
+}
+
+// AuthorizeRequestPrincipalWorkload is the schema of that name in openapi.json.
+type AuthorizeRequestPrincipalWorkload struct {
+	Sub     string  `json:"sub"`
+	Issuer  *string `json:"issuer,omitempty"`
+	Network *string `json:"network,omitempty"`
+	// Whether an attestation was verified (default false; always true for STS tokens)
+	Attested *bool `json:"attested,omitempty"`
+}
+
+// AuthorizeRequestPrincipal is the schema of that name in openapi.json: the composite identity, asserted by the enforcement point (instead of a token)
+type AuthorizeRequestPrincipal struct {
+	User     AuthorizeRequestPrincipalUser      `json:"user"`
+	Agent    AuthorizeRequestPrincipalAgent     `json:"agent"`
+	Workload *AuthorizeRequestPrincipalWorkload `json:"workload,omitempty"`
+}
+
+// AuthorizeRequestResource is the schema of that name in openapi.json.
+type AuthorizeRequestResource struct {
+	Type       string         `json:"type"`
+	ID         string         `json:"id"`
+	Attributes map[string]any `json:"attributes,omitempty"`
+}
+
+// AuthorizeRequest is the schema of that name in openapi.json.
+type AuthorizeRequest struct {
+	// An STS access token (JWT)
+	Token *string `json:"token,omitempty"`
+	// The composite identity, asserted by the enforcement point (instead of a token)
+	Principal *AuthorizeRequestPrincipal `json:"principal,omitempty"`
+	Action    string                     `json:"action"`
+	Resource  AuthorizeRequestResource   `json:"resource"`
+	Context   map[string]any             `json:"context,omitempty"`
+}
+
 // AuthorizeResponse is the schema of that name in openapi.json.
 type AuthorizeResponse struct {
 	Decision   string `json:"decision"`
@@ -1001,8 +1049,21 @@ type CreatedLease struct {
 
 // LeaseList is the schema of that name in openapi.json.
 type LeaseList struct {
-	Items      []Lease `json:"items"`
-	NextCursor *string `json:"next_cursor"`
+	Items      []LeaseInfo `json:"items"`
+	NextCursor *string     `json:"next_cursor"`
+}
+
+// LeaseInfo is the schema Lease in openapi.json: a lease without its credentials
+type LeaseInfo struct {
+	LeaseID        string  `json:"lease_id"`
+	Engine         string  `json:"engine"`
+	Role           string  `json:"role"`
+	State          string  `json:"state"`
+	IssuedAt       string  `json:"issued_at"`
+	ExpiresAt      string  `json:"expires_at"`
+	RenewedAt      *string `json:"renewed_at"`
+	RevokeAttempts int64   `json:"revoke_attempts"`
+	LastError      *string `json:"last_error"`
 }
 
 // RevokeLeasePrefixRequest is the schema of that name in openapi.json.

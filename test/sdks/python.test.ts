@@ -15,7 +15,7 @@ describe("Python SDK", () => {
       const result = await run("python3", ["-m", "pip", "install", "--no-index", "--no-build-isolation", "--no-deps", "--target", target, "."], "sdks/python");
       assert.equal(result.code, 0, result.output);
       const files = readdirSync(path.join(target, "arcan"));
-      for (const f of ["__init__.py", "_types.py", "_contract_types.py", "py.typed"]) assert.ok(files.includes(f), `installed ${f}`);
+      for (const f of ["__init__.py", "_types.py", "py.typed"]) assert.ok(files.includes(f), `installed ${f}`);
       const imported = await run("python3", ["-c", "import arcan; print(arcan.ArcanClient.from_env.__doc__ is not None)"], ".", undefined, { PYTHONPATH: target });
       assert.equal(imported.output.trim(), "True", imported.output);
     } finally {

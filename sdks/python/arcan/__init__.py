@@ -8,20 +8,21 @@ Request and response types are generated from Arcan's OpenAPI document (``_types
 """
 
 from ._client import ArcanClient
-from ._contract_types import Decision, Lease, LeaseInfo, TokenExchangeResponse
 from ._errors import ArcanError
-from ._resources import TOKEN_TYPE_ACCESS_TOKEN, TOKEN_TYPE_AGENT_CREDENTIAL, TOKEN_TYPE_ID_TOKEN, TOKEN_TYPE_JWT
+from ._resources import TOKEN_TYPE_ACCESS_TOKEN, TOKEN_TYPE_AGENT_CREDENTIAL, TOKEN_TYPE_ID_TOKEN, TOKEN_TYPE_JWT, Decision, Lease, TokenExchangeResponse
 from ._transport import VERSION as __version__
-from ._types import Problem, Realm, Secret, SecretList, SecretMetadata, SecretVersion, Token, TokenList, TokenVerification, TokenWithValue
+from ._types import AuthorizeRequest, LeaseInfo, Problem, Realm, RenewedLease, Secret, SecretList, SecretMetadata, SecretVersion, Token, TokenList, TokenVerification, TokenWithValue
 
 __all__ = [
     "ArcanClient",
     "ArcanError",
+    "AuthorizeRequest",
     "Decision",
     "Lease",
     "LeaseInfo",
     "Problem",
     "Realm",
+    "RenewedLease",
     "Secret",
     "SecretList",
     "SecretMetadata",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, Optional
 
-from ._contract_types import Decision
-from ._resources import Kv, LeaseResource, Realms, Sts, Tokens, authorize
+from ._resources import Decision, Kv, LeaseResource, Realms, Sts, Tokens, authorize
 from ._transport import Transport
 
 

@@ -7,7 +7,7 @@ complete list; tests/test_operations.py checks it against openapi.json.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List
 
 
 @dataclass(frozen=True)
@@ -17,16 +17,13 @@ class Operation:
     method: str
     #: The document's path template, e.g. "/api/v1/realms/{realm}/secrets/{key}".
     path: str
-    #: The issue that adds the operation to the server, while the contract (api-v1.md)
-    #: has it and openapi.json does not yet.
-    awaiting: Optional[str] = None
 
 
 FACADE_OPERATIONS: List[Operation] = []
 
 
-def declare(facade: str, method: str, path: str, awaiting: Optional[str] = None) -> Operation:
-    op = Operation(facade, method, path, awaiting)
+def declare(facade: str, method: str, path: str) -> Operation:
+    op = Operation(facade, method, path)
     FACADE_OPERATIONS.append(op)
     return op
 
@@ -51,10 +48,10 @@ GET_REALM = declare("realms.get", "GET", "/api/v1/realms/{realm}")
 UPDATE_REALM = declare("realms.update", "PATCH", "/api/v1/realms/{realm}")
 DELETE_REALM = declare("realms.delete", "DELETE", "/api/v1/realms/{realm}")
 
-CREATE_LEASE = declare("lease.create", "POST", "/api/v1/realms/{realm}/leases", awaiting="issue 9")
-GET_LEASE = declare("lease.get", "GET", "/api/v1/realms/{realm}/leases/{id}", awaiting="issue 9")
-RENEW_LEASE = declare("lease.renew", "POST", "/api/v1/realms/{realm}/leases/{id}/renew", awaiting="issue 9")
-REVOKE_LEASE = declare("lease.revoke", "POST", "/api/v1/realms/{realm}/leases/{id}/revoke", awaiting="issue 9")
+CREATE_LEASE = declare("lease.create", "POST", "/api/v1/realms/{realm}/leases")
+GET_LEASE = declare("lease.get", "GET", "/api/v1/realms/{realm}/leases/{id}")
+RENEW_LEASE = declare("lease.renew", "POST", "/api/v1/realms/{realm}/leases/{id}/renew")
+REVOKE_LEASE = declare("lease.revoke", "POST", "/api/v1/realms/{realm}/leases/{id}/revoke")
 
-AUTHORIZE = declare("authorize", "POST", "/api/v1/authorize", awaiting="issue 11")
-STS_EXCHANGE = declare("sts.exchange", "POST", "/api/v1/sts/token", awaiting="issue 11")
+AUTHORIZE = declare("authorize", "POST", "/api/v1/authorize")
+STS_EXCHANGE = declare("sts.exchange", "POST", "/api/v1/sts/token")

@@ -6,10 +6,37 @@ from datetime import timedelta
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from . import _operations as ops
-from ._contract_types import Decision, Lease, LeaseInfo, TokenExchangeResponse
 from ._errors import ArcanError
 from ._transport import Transport, compact, duration
-from ._types import Realm, RealmList, Secret, SecretList, SecretMetadata, SecretVersion, SecretVersionList, Token, TokenList, TokenVerification, TokenWithValue
+from ._types import (
+    AuthorizeResponse,
+    CreatedLease,
+    CreateLeaseRequest,
+    LeaseInfo,
+    Realm,
+    RealmList,
+    RenewedLease,
+    RenewLeaseRequest,
+    Secret,
+    SecretList,
+    SecretMetadata,
+    SecretVersion,
+    SecretVersionList,
+    StsTokenRequest,
+    StsTokenResponse,
+    Token,
+    TokenList,
+    TokenVerification,
+    TokenWithValue,
+)
+
+#: A dynamic credential, the answer to ``lease.create`` (the document's CreatedLease); the
+#: credentials are returned only this once. The document's Lease, without them, is LeaseInfo.
+Lease = CreatedLease
+#: The answer to ``authorize`` (the document's AuthorizeResponse).
+Decision = AuthorizeResponse
+#: The token the STS issued (the document's StsTokenResponse).
+TokenExchangeResponse = StsTokenResponse
 
 Duration = Union[str, int, timedelta]
 RealmOf = Callable[[Optional[str]], str]
@@ -137,18 +164,17 @@ class LeaseResource:
 
     def create(self, engine: str, role: str, *, ttl: Optional[Duration] = None, realm: Optional[str] = None) -> Lease:
         """Issues credentials; the role's max_ttl caps ``ttl``. They are returned only this once."""
-        body = compact({"engine": engine, "role": role, "ttl": None if ttl is None else duration(ttl)})
-        return Lease.from_dict(self._t.call(ops.CREATE_LEASE, (self._realm(realm),), json_body=body))
+        body = CreateLeaseRequest(engine=engine, role=role, ttl=None if ttl is None else duration(ttl))
+        return Lease.from_dict(self._t.call(ops.CREATE_LEASE, (self._realm(realm),), json_body=body.to_dict()))
 
     def get(self, lease_id: str, *, realm: Optional[str] = None) -> LeaseInfo:
         return LeaseInfo.from_dict(self._t.call(ops.GET_LEASE, (self._realm(realm), lease_id)))
 
-    def renew(self, lease_id: str, *, increment: Optional[Duration] = None, realm: Optional[str] = None) -> LeaseInfo:
-        """Extends the lease from now, never past its issue time plus the role's max_ttl."""
-        body = compact({"increment": None if increment is None else duration(increment)})
-        answer = self._t.call(ops.RENEW_LEASE, (self._realm(realm), lease_id), json_body=body)
-        # An answer without the lease (204): read it back for the new expiry.
-        return LeaseInfo.from_dict(answer) if answer else self.get(lease_id, realm=realm)
+    def renew(self, lease_id: str, *, increment: Optional[Duration] = None, realm: Optional[str] = None) -> RenewedLease:
+        """Extends the lease from now, never past its issue time plus the role's max_ttl
+        (``warnings`` says when that cut it)."""
+        body = RenewLeaseRequest(increment=None if increment is None else duration(increment))
+        return RenewedLease.from_dict(self._t.call(ops.RENEW_LEASE, (self._realm(realm), lease_id), json_body=body.to_dict()))
 
     def revoke(self, lease_id: str, *, realm: Optional[str] = None) -> None:
         """Drops the credentials in the external system before it returns."""
@@ -176,23 +202,20 @@ class Sts:
         """A short-lived token for ``task`` with the intersection of the scopes every layer
         (user, agent, workload) allows. The tokens given authenticate the request; the
         client's own token is not sent."""
-        form: Dict[str, str] = {
-            "grant_type": GRANT_TYPE_TOKEN_EXCHANGE,
-            "subject_token": subject_token,
-            "subject_token_type": subject_token_type,
-            "actor_token": actor_token,
-            "actor_token_type": TOKEN_TYPE_AGENT_CREDENTIAL,
-            "scope": " ".join(scope),
-            "task": task,
-        }
-        if workload_token:
-            form["workload_token"] = workload_token
-            form["workload_token_type"] = TOKEN_TYPE_JWT
-        if audience:
-            form["audience"] = audience
-        if requested_ttl is not None:
-            form["requested_ttl"] = duration(requested_ttl)
-        return TokenExchangeResponse.from_dict(self._t.call(ops.STS_EXCHANGE, form=form, send_token=False))
+        form = StsTokenRequest(
+            grant_type=GRANT_TYPE_TOKEN_EXCHANGE,
+            subject_token=subject_token,
+            subject_token_type=subject_token_type,
+            actor_token=actor_token,
+            actor_token_type=TOKEN_TYPE_AGENT_CREDENTIAL,
+            scope=" ".join(scope),
+            task=task,
+            workload_token=workload_token or None,
+            workload_token_type=TOKEN_TYPE_JWT if workload_token else None,
+            audience=audience or None,
+            requested_ttl=None if requested_ttl is None else duration(requested_ttl),
+        )
+        return TokenExchangeResponse.from_dict(self._t.call(ops.STS_EXCHANGE, form=form.to_dict(), send_token=False))
 
 
 def authorize(transport: Transport, action: str, resource: Dict[str, Any], *, token: Optional[str], principal: Optional[Dict[str, Any]], context: Optional[Dict[str, Any]]) -> Decision:

@@ -91,13 +91,3 @@ class ServerTestCase(unittest.TestCase):
             self.assertTrue(err.title and err.detail)
             self.assertEqual((err.problem or {}).get("status"), status)
         return err
-
-    def skip_unless_served(self, call: Any, issue: str) -> Any:
-        """Runs call; skips when the server answers 404 route_not_found for the route itself
-        (the issue that adds it has not landed). Any other answer is returned or raised."""
-        try:
-            return call()
-        except ArcanError as err:
-            if err.status == 404 and err.code == "route_not_found":
-                raise unittest.SkipTest(f"the server does not serve this route yet ({issue}): {err.detail}") from None
-            raise

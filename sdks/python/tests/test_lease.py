@@ -31,7 +31,7 @@ class LeaseTest(ServerTestCase):
             "password": "trust-authentication-ignores-it",
             "max_open_connections": 2,
         }}
-        self.skip_unless_served(lambda: raw(c, "POST", f"/api/v1/realms/{realm}/engines", engine), "engines and leases arrive with issue 9")
+        raw(c, "POST", f"/api/v1/realms/{realm}/engines", engine)
         raw(c, "POST", f"/api/v1/realms/{realm}/engines/postgres/roles", {
             "name": "readonly",
             "creation_statements": ["CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'"],
@@ -44,7 +44,7 @@ class LeaseTest(ServerTestCase):
         c = client()
         realm = new_realm(c, "lease")
         self.mount_postgres(c, realm)
-        creds = self.skip_unless_served(lambda: c.lease.create("postgres", "readonly", ttl="1h", realm=realm), "leases arrive with issue 9")
+        creds = c.lease.create("postgres", "readonly", ttl="1h", realm=realm)
         self.assertTrue(creds.lease_id.startswith("lea_"))
         self.assertEqual((creds.engine, creds.role, creds.renewable), ("postgres", "readonly", True))
         self.assertTrue(str(creds.credentials.get("username", "")).startswith("arcan_"))
@@ -84,7 +84,7 @@ class LeaseTest(ServerTestCase):
 
         with mock.patch.dict(os.environ, {"ARCAN_REALM": "myapp", "SSL_CERT_FILE": s.ca_cert}):
             try:
-                creds = self.skip_unless_served(snippet, "the snippet's lease.create needs issue 9 (leases)")
+                creds = snippet()
             except ArcanError:
                 # No "postgres" engine in myapp yet: mount it, and run the snippet again.
                 self.mount_postgres(admin, "myapp")

@@ -17,5 +17,11 @@ export function ensureE2eUrl(): string {
   return process.env.ARCAN_E2E_URL;
 }
 
+/**
+ * The committed development signing key (tests only). The server global-setup starts
+ * trusts its public key, so a spec can install a plugin it signs itself.
+ */
+export const E2E_PLUGIN_KEY_FILE = new URL("../plugins/dev-keys/DEVELOPMENT-ONLY-NOT-FOR-PRODUCTION.ed25519.pem", import.meta.url).pathname;
+
 /** The signed-in admin session, written by auth.setup.ts and reused by the console tests. */
 export const ADMIN_STATE = new URL("../test-results/e2e/.auth/admin.json", import.meta.url).pathname;

@@ -1,13 +1,15 @@
 /**
  * Starts the real Arcan server (production build, HTTPS, console on, fresh SQLite data
- * directory, known bootstrap token) for the e2e suite, and stops it afterwards. The
- * build must exist already: `npm test` runs `npm run build` first.
+ * directory, known bootstrap token, the development plugin key trusted) for the e2e
+ * suite, and stops it afterwards. The build must exist already: `npm test` runs
+ * `npm run build` first.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { E2E_ADMIN_TOKEN } from "./env";
+import { publicKeyBase64, readPrivateKey } from "../server/plugins/authoring";
+import { E2E_ADMIN_TOKEN, E2E_PLUGIN_KEY_FILE } from "./env";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -31,6 +33,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | voi
       ARCAN_BOOTSTRAP_TOKEN: E2E_ADMIN_TOKEN,
       ARCAN_LOG_LEVEL: "warn",
       ARCAN_WEBHOOKS_ALLOW_PRIVATE_NETWORKS: "true",
+      ARCAN_PLUGINS_TRUSTED_KEYS: publicKeyBase64(readPrivateKey(E2E_PLUGIN_KEY_FILE)),
     },
     stdio: ["ignore", "inherit", "pipe"],
   });

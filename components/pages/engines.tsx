@@ -1,14 +1,14 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { BUILTIN_KV, ENGINE_NAME } from "@/server/engines/names";
+import { useState } from "react";
 import { ConfirmDialog } from "../confirm";
+import { MountForm } from "../engines/mount-form";
 import { RolesEditor } from "../engines/roles-editor";
-import { errorCode, errorMessage, showFormError } from "../errors";
+import { errorCode, errorMessage } from "../errors";
 import { RealmScoped } from "../realm-select";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
-import { Badge, Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME, TextField } from "../ui";
+import { Badge, Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD, TD_TIME } from "../ui";
 
 export function EnginesPage() {
   return (
@@ -130,55 +130,5 @@ function RealmEngines({ realm }: { realm: string }) {
           : "The engine and its roles are removed. An engine with active leases is not deleted unless you confirm revoking them."}
       </ConfirmDialog>
     </div>
-  );
-}
-
-const EMPTY_MOUNT = { name: "", connectionUrl: "postgresql://{{username}}:{{password}}@127.0.0.1:5432/app", username: "", password: "", maxOpen: "4" };
-
-function MountForm({ realm, onDone }: { realm: string; onDone: () => void }) {
-  const trpc = useTRPC();
-  const toast = useToast();
-  const [form, setForm] = useState(EMPTY_MOUNT);
-  const [issues, setIssues] = useState<Record<string, string>>({});
-  const set = (k: keyof typeof EMPTY_MOUNT) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
-  const mount = useMutation(
-    trpc.engines.mount.mutationOptions({
-      onSuccess: (e) => {
-        toast.success(`Engine "${e.name}" mounted.`);
-        setForm(EMPTY_MOUNT);
-        onDone();
-      },
-      onError: (err, vars) => {
-        // The password never stays in the form after a round trip, successful or not.
-        setForm((f) => ({ ...f, name: vars.name, password: "" }));
-        showFormError(toast, (found) => setIssues(Object.fromEntries(Object.entries(found).map(([k, v]) => [k.replace(/^config\./, ""), v]))))(err);
-      },
-    }),
-  );
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const found: Record<string, string> = {};
-    if (!ENGINE_NAME.test(form.name) || form.name === BUILTIN_KV) found.name = `Lowercase letters, digits, '_' and '-' (not "${BUILTIN_KV}").`;
-    if (!form.username) found.username = "Enter the root user.";
-    if (!form.password) found.password = "Enter the root user's password.";
-    setIssues(found);
-    if (Object.keys(found).length > 0) return;
-    const config = { connection_url: form.connectionUrl, username: form.username, password: form.password, max_open_connections: Number(form.maxOpen) || 4 };
-    setForm((f) => ({ ...f, password: "" }));
-    mount.mutate({ realm, name: form.name, type: "postgres", config });
-  };
-  return (
-    <Card title="Mount PostgreSQL">
-      <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-        <TextField label="Name" value={form.name} onChange={set("name")} error={issues.name} placeholder="pg" />
-        <TextField label="Connection URL" value={form.connectionUrl} onChange={set("connectionUrl")} error={issues.connection_url} hint="Keep {{username}} and {{password}}: Arcan fills them in." />
-        <TextField label="Root user" value={form.username} onChange={set("username")} error={issues.username} autoComplete="off" />
-        <TextField label="Root password" type="password" autoComplete="new-password" value={form.password} onChange={set("password")} error={issues.password} hint="Write-only: never shown again." />
-        <TextField label="Max open connections" type="number" min={1} max={100} value={form.maxOpen} onChange={set("maxOpen")} error={issues.max_open_connections} />
-        <Button type="submit" variant="primary" busy={mount.isPending}>
-          Mount engine
-        </Button>
-      </form>
-    </Card>
   );
 }

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { PLUGIN_NAME } from "@/server/plugins/schemas";
 import { ConfirmDialog } from "../confirm";
+import { configFields } from "../engines/config-schema-fields";
 import { errorMessage, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
@@ -11,14 +12,9 @@ import { Badge, Button, Card, formatTime, PageHeader, QueryState, ROW, Table, TD
 const STATE_TONE: Record<string, string> = { active: "success", failed: "failure", disabled: "denied" };
 const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
-/** The mount config's fields from a plugin's config_schema: "name*" required, "(write-only)" never shown again. */
-function configFields(schema: Record<string, unknown>, prefix = ""): string[] {
-  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
-  return Object.entries(properties).flatMap(([name, sub]) => {
-    const label = `${prefix}${name}${required.has(name) ? "*" : ""}${sub.writeOnly === true ? " (write-only)" : ""}`;
-    return sub.properties && sub.writeOnly !== true ? configFields(sub, `${prefix}${name}.`) : [label];
-  });
+/** A plugin's mount config fields as the list shows them: "name*" required, "(write-only)" never shown again. */
+function configLabels(schema: Record<string, unknown>): string[] {
+  return configFields(schema).map((f) => `${f.key}${f.required ? "*" : ""}${f.writeOnly ? " (write-only)" : ""}`);
 }
 
 export function PluginsPage() {
@@ -62,7 +58,7 @@ export function PluginsPage() {
                     </td>
                     <td className={`${TD} font-mono text-xs`}>{p.signer_key_id}</td>
                     <td className={`${TD} font-mono text-xs`}>{p.host_functions.join(", ") || "none"}</td>
-                    <td className={`${TD} font-mono text-xs`}>{configFields(p.config_schema).join(", ") || "—"}</td>
+                    <td className={`${TD} font-mono text-xs`}>{configLabels(p.config_schema).join(", ") || "—"}</td>
                     <td className={TD_TIME}>{formatTime(p.installed_at)}</td>
                     <td className={`${TD} text-right`}>
                       <UpgradeForm name={p.name} onDone={refresh} />

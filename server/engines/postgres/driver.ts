@@ -9,33 +9,8 @@ import { z } from "zod";
 import { AppError, errors } from "../../errors";
 import { fillConnectionUrl, safeReason, type ConnectionManager } from "../connections";
 import type { CreateRequest, CreatedCredentials, EngineDriver, EngineHealth, EngineInternal, EngineMount, RenewRequest } from "../driver";
+import { ZPostgresConfig, ZPostgresRole, type PostgresConfig, type PostgresRole } from "./schemas";
 import { defaultRenewal, defaultRevocation, expirationLiteral, fillTemplate, generatePassword, generateRoleName, quoteIdent, quoteLiteral } from "./statements";
-
-const URL_PATTERN = /^postgres(ql)?:\/\/(?:([^@/]*)@)?[^/]/;
-
-export const ZPostgresConfig = z.strictObject({
-  connection_url: z
-    .string()
-    .max(2048)
-    .regex(URL_PATTERN, "a postgres:// URL")
-    .refine((url) => {
-      const userinfo = URL_PATTERN.exec(url)?.[2];
-      const colon = userinfo?.indexOf(":") ?? -1;
-      return colon < 0 || userinfo!.slice(colon + 1) === "{{password}}";
-    }, "put the password in config.password and write {{password}} in the URL"),
-  username: z.string().min(1).max(63),
-  password: z.string().min(1).max(1024),
-  max_open_connections: z.number().int().min(1).max(100).default(4),
-});
-type PostgresConfig = z.output<typeof ZPostgresConfig>;
-
-const ZStatements = z.array(z.string().min(1).max(10_000)).max(50);
-export const ZPostgresRole = z.strictObject({
-  creation_statements: ZStatements.min(1, "at least one statement").refine((list) => list.some((s) => s.includes("{{name}}")), "a statement must use {{name}}"),
-  revocation_statements: ZStatements.default([]),
-  renew_statements: ZStatements.default([]),
-});
-type PostgresRole = z.output<typeof ZPostgresRole>;
 
 const ZInternal = z.object({ username: z.string(), revocation_statements: z.array(z.string()), renew_statements: z.array(z.string()) });
 

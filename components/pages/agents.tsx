@@ -1,10 +1,10 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { SCOPE_PATTERN } from "@/server/agents/scopes";
+import { ZCreateAgent } from "@/server/agents/schemas";
 import { ConfirmDialog } from "../confirm";
 import { CopyButton } from "../copy-button";
-import { errorMessage, showFormError } from "../errors";
+import { errorMessage, formIssues, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Badge, Button, Card, formatDay, formatTime, PageHeader, QueryState, ROW, SelectField, Table, TD, TD_TIME, TextField } from "../ui";
@@ -153,18 +153,17 @@ function RegisterAgent({ onCreated }: { onCreated: (name: string, value: string)
         setDescription("");
         onCreated(a.name, a.credential);
       },
-      onError: showFormError(toast, setIssues),
+      onError: (err, input) => showFormError(toast, (found) => setIssues(withScopeNamed(found, input.allowed_scopes)))(err),
     }),
   );
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const list = scopes.split(/[\s,]+/).filter(Boolean);
-    const found: Record<string, string> = {};
-    if (!name.trim()) found.name = "Enter a name.";
-    const bad = list.find((s) => !SCOPE_PATTERN.test(s));
-    if (bad) found.allowed_scopes = `"${bad}" is not a scope: use <action>:<type>/<id>, e.g. jira.read:project/FIN-*.`;
+    const input = { name: name.trim(), trust_tier: Number(tier), allowed_scopes: list, ...(description.trim() ? { description: description.trim() } : {}) };
+    const found = withScopeNamed(formIssues(ZCreateAgent, input), list);
+    if (!input.name) found.name = "Enter a name.";
     setIssues(found);
-    if (Object.keys(found).length === 0) create.mutate({ name: name.trim(), trust_tier: Number(tier), allowed_scopes: list, ...(description.trim() ? { description: description.trim() } : {}) });
+    if (Object.keys(found).length === 0) create.mutate(input);
   };
   return (
     <Card title="Register an agent">
@@ -183,7 +182,7 @@ function RegisterAgent({ onCreated }: { onCreated: (name: string, value: string)
           label="Allowed scopes"
           value={scopes}
           onChange={(e) => setScopes(e.target.value)}
-          error={issues.allowed_scopes ?? issues["allowed_scopes.0"]}
+          error={issues.allowed_scopes}
           placeholder="jira.read:project/FIN-* confluence.write:space/FIN-OPS"
           hint="Space-separated; a trailing * matches any rest. Tokens never hold a scope outside this list."
         />
@@ -194,4 +193,12 @@ function RegisterAgent({ onCreated }: { onCreated: (name: string, value: string)
       </form>
     </Card>
   );
+}
+
+/** Issues with the first bad scope under "allowed_scopes", naming it ("allowed_scopes.3" is the fourth). */
+function withScopeNamed(issues: Record<string, string>, list: string[]): Record<string, string> {
+  const key = Object.keys(issues).find((k) => k.startsWith("allowed_scopes."));
+  if (issues.allowed_scopes || !key) return issues;
+  const scope = list[Number(key.slice("allowed_scopes.".length))];
+  return { ...issues, allowed_scopes: scope === undefined ? issues[key]! : `"${scope}": ${issues[key]}` };
 }

@@ -186,7 +186,8 @@ function RecordDetail({ record, names }: { record: AuditRecord; names: ActionNam
         ))}
       </dl>
       <h3 className="mt-4 mb-1 text-sm font-medium">Details</h3>
-      <pre className="overflow-x-auto rounded bg-raised p-3 font-mono text-xs">{JSON.stringify(record.details, null, 2)}</pre>
+      {/* Focusable: a wide record scrolls sideways, and a keyboard user must be able to scroll it. */}
+      <pre tabIndex={0} role="region" aria-label="Details as JSON" className="overflow-x-auto rounded bg-raised p-3 font-mono text-xs">{JSON.stringify(record.details, null, 2)}</pre>
       {typeof record.details.decision_id === "string" ? <DecisionTrace decisionId={record.details.decision_id} /> : null}
     </div>
   );

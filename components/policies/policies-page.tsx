@@ -136,7 +136,7 @@ function VersionDetail({ version, versions, onEdit }: { version: Version; versio
           </li>
         ))}
       </ul>
-      <pre className="mb-4 max-h-96 overflow-auto rounded bg-raised p-3 font-mono text-xs" aria-label={`Source of version ${version.version}`}>
+      <pre tabIndex={0} role="region" className="mb-4 max-h-96 overflow-auto rounded bg-raised p-3 font-mono text-xs" aria-label={`Source of version ${version.version}`}>
         {version.source}
       </pre>
       {simulation ? <Simulation result={simulation} /> : null}
@@ -174,7 +174,7 @@ function VersionDetail({ version, versions, onEdit }: { version: Version; versio
         </SelectField>
       </div>
       {diff && other ? (
-        <pre className="mt-3 max-h-96 overflow-auto rounded bg-raised p-3 font-mono text-xs" aria-label={`Changes from version ${other.version} to version ${version.version}`}>
+        <pre tabIndex={0} role="region" className="mt-3 max-h-96 overflow-auto rounded bg-raised p-3 font-mono text-xs" aria-label={`Changes from version ${other.version} to version ${version.version}`}>
           {diff.map((line, i) => (
             <div key={i} className={line.kind === "added" ? "text-allow" : line.kind === "removed" ? "text-deny" : "text-muted"}>
               {line.kind === "added" ? "+ " : line.kind === "removed" ? "- " : "  "}

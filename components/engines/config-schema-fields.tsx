@@ -1,15 +1,17 @@
 "use client";
 /**
- * A plugin engine's mount config as form fields, read from its manifest's `config_schema`
- * (the JSON Schema subset the server validates with): strings, numbers and booleans as
- * inputs, enums as selects, nested objects as dotted fields, anything else as JSON text.
- * Write-only fields are password inputs; the values typed there are never shown again.
+ * A plugin engine's mount config or role fields as form fields, read from its manifest's
+ * `config_schema` or `role_schema` (the JSON Schema subset the server validates with):
+ * strings, numbers and booleans as inputs, enums as selects, arrays of strings as one item
+ * per line, nested objects as dotted fields, anything else as JSON text. Write-only fields
+ * are password inputs; the values typed there are never shown again.
  */
 import { useId } from "react";
+import { validateJsonSchema } from "@/server/plugins/json-schema";
 import { SelectField, TextField } from "../ui";
 
 type Schema = Record<string, unknown>;
-type Kind = "string" | "number" | "integer" | "boolean" | "enum" | "json";
+type Kind = "string" | "number" | "integer" | "boolean" | "enum" | "lines" | "json";
 
 export interface ConfigField {
   /** Dotted path in the config, as the server names it in field issues ("http.base_url"). */
@@ -29,6 +31,7 @@ const isObject = (v: unknown): v is Schema => typeof v === "object" && v !== nul
 function kindOf(schema: Schema): Kind {
   if (Array.isArray(schema.enum) && schema.enum.every((e) => typeof e === "string")) return "enum";
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
+  if (type === "array" && isObject(schema.items) && schema.items.type === "string") return "lines";
   return type === "string" || type === "number" || type === "integer" || type === "boolean" ? type : "json";
 }
 
@@ -64,6 +67,7 @@ export function initialValues(schema: Schema, fields: ConfigField[]): ConfigValu
     const fallback = isObject(sub) ? sub.default : undefined;
     if (field.kind === "boolean") values[field.key] = fallback === true;
     else if (field.kind === "json") values[field.key] = fallback === undefined ? "" : JSON.stringify(fallback);
+    else if (field.kind === "lines") values[field.key] = Array.isArray(fallback) ? fallback.map(String).join("\n") : "";
     else values[field.key] = fallback === undefined ? (field.kind === "enum" && field.required ? (field.options[0] ?? "") : "") : String(fallback);
   }
   return values;
@@ -89,6 +93,10 @@ export function buildConfig(fields: ConfigField[], values: ConfigValues): { conf
     }
     const text = typeof raw === "string" ? raw.trim() : "";
     if (text === "") continue;
+    if (field.kind === "lines") {
+      parent[leaf] = splitLines(text);
+      continue;
+    }
     if (field.kind === "number" || field.kind === "integer") parent[leaf] = Number.isFinite(Number(text)) ? Number(text) : text;
     else if (field.kind === "json") {
       try {
@@ -101,8 +109,33 @@ export function buildConfig(fields: ConfigField[], values: ConfigValues): { conf
   return { config, issues };
 }
 
+export const splitLines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/**
+ * An issue's field as the form names it: a list item's issue ("grants[1]") goes under its
+ * list, saying which line. The first issue for a field wins.
+ */
+export function placeIssues(found: { field: string; message: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { field, message } of found) {
+    const item = /^(.*)\[(\d+)\]$/.exec(field);
+    const key = item ? item[1]! : field;
+    if (!(key in out)) out[key] = item ? `line ${Number(item[2]) + 1}: ${message}` : message;
+  }
+  return out;
+}
+
+/** The form's values checked with the plugin's schema, by the function the server uses. */
+export function schemaIssues(schema: Schema, value: unknown): Record<string, string> {
+  return placeIssues(validateJsonSchema(schema, value));
+}
+
 function hintOf(field: ConfigField): string | undefined {
-  const parts = [field.description, field.kind === "json" ? "JSON." : null, field.required ? "Required." : null, field.writeOnly ? "Write-only: never shown again." : null].filter(Boolean);
+  const parts = [field.description, field.kind === "json" ? "JSON." : null, field.kind === "lines" ? "One per line." : null, field.required ? "Required." : null, field.writeOnly ? "Write-only: never shown again." : null].filter(Boolean);
   return parts.length > 0 ? parts.join(" ") : undefined;
 }
 
@@ -133,8 +166,52 @@ function BooleanField({ field, checked, onChange, error }: { field: ConfigField;
   );
 }
 
-export function ConfigSchemaFields({ fields, values, issues, onChange }: { fields: ConfigField[]; values: ConfigValues; issues: Record<string, string>; onChange: (key: string, value: string | boolean) => void }) {
-  if (fields.length === 0) return <p className="text-sm text-muted">This engine type takes no configuration.</p>;
+/** A textarea whose value is a list, one item per line. */
+export function LinesField({ label, value, onChange, error, hint, rows = 4 }: { label: string; value: string; onChange: (v: string) => void; error?: string | undefined; hint?: string | undefined; rows?: number }) {
+  const id = useId();
+  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm font-medium">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        rows={rows}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described}
+        className="w-full rounded-md border border-line bg-canvas px-3 py-1.5 font-mono text-xs text-fg focus:border-accent aria-[invalid=true]:border-deny"
+      />
+      {hint ? (
+        <p id={`${id}-hint`} className="text-xs text-muted">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="text-xs text-deny">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function ConfigSchemaFields({
+  fields,
+  values,
+  issues,
+  onChange,
+  empty = "This engine type takes no configuration.",
+}: {
+  fields: ConfigField[];
+  values: ConfigValues;
+  issues: Record<string, string>;
+  onChange: (key: string, value: string | boolean) => void;
+  empty?: string;
+}) {
+  if (fields.length === 0) return <p className="text-sm text-muted">{empty}</p>;
   return (
     <>
       {fields.map((field) => {
@@ -154,6 +231,7 @@ export function ConfigSchemaFields({ fields, values, issues, onChange }: { field
           );
         }
         const hint = hintOf(field);
+        if (field.kind === "lines") return <LinesField key={field.key} label={field.key} value={text} onChange={(v) => onChange(field.key, v)} error={issues[field.key]} hint={hint} />;
         return (
           <TextField
             key={field.key}

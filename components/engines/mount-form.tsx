@@ -9,13 +9,12 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 import { ZEngineName } from "@/server/engines/schemas";
 import { ZPostgresConfig } from "@/server/engines/postgres/schemas";
-import { validateJsonSchema } from "@/server/plugins/json-schema";
 import type { PluginView } from "@/server/plugins/schemas";
 import { errorMessage, fieldIssues, formIssues } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
 import { Button, Card, SelectField, TextField } from "../ui";
-import { buildConfig, ConfigSchemaFields, configFields, initialValues, type ConfigValues } from "./config-schema-fields";
+import { buildConfig, ConfigSchemaFields, configFields, initialValues, schemaIssues, type ConfigValues } from "./config-schema-fields";
 
 const POSTGRES = "postgres";
 const EMPTY_POSTGRES = { connectionUrl: "postgresql://{{username}}:{{password}}@127.0.0.1:5432/app", username: "", password: "", maxOpen: "4" };
@@ -77,7 +76,7 @@ export function MountForm({ realm, onDone }: { realm: string; onDone: () => void
     if (plugin) {
       const built = buildConfig(fields, values);
       config = built.config;
-      configIssues = { ...Object.fromEntries(validateJsonSchema(plugin.config_schema, config).map((i) => [i.field, i.message] as const).reverse()), ...built.issues };
+      configIssues = { ...schemaIssues(plugin.config_schema, config), ...built.issues };
     } else {
       config = { connection_url: postgres.connectionUrl.trim(), username: postgres.username, password: postgres.password, max_open_connections: Number(postgres.maxOpen) };
       configIssues = formIssues(ZPostgresConfig, config);

@@ -32,6 +32,7 @@ function RealmEngines({ realm }: { realm: string }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.engines.list.queryKey({ realm }) });
+  const selectedEngine = (engines.data ?? []).find((e) => e.name === selected) ?? null;
 
   const check = useMutation({
     mutationFn: (name: string) => queryClient.fetchQuery(trpc.engines.get.queryOptions({ realm, name }, { staleTime: 0 })),
@@ -104,7 +105,7 @@ function RealmEngines({ realm }: { realm: string }) {
             )}
           </QueryState>
         </Card>
-        {selected ? <RolesEditor realm={realm} engine={selected} onClose={() => setSelected(null)} /> : null}
+        {selectedEngine ? <RolesEditor key={selectedEngine.name} realm={realm} engine={selectedEngine.name} type={selectedEngine.type} onClose={() => setSelected(null)} /> : null}
       </div>
       <MountForm realm={realm} onDone={() => void refresh()} />
       <ConfirmDialog

@@ -125,6 +125,7 @@ test("mount PostgreSQL, define a role, watch a lease on the Leases page, revoke 
 // A plugin signed in the test with the development key the e2e server trusts: its
 // config_schema has a required string, a write-only string, a bounded integer and a
 // boolean, and its health check fails for one endpoint, so the server can refuse a mount.
+// Its role_schema, like the mariadb plugin's, takes a list of grants and a host.
 const PLUGIN_SOURCE = `
 export async function create(ctx, { lease_id }) { return { credentials: { key: "k-" + lease_id } }; }
 export async function revoke() {}
@@ -145,13 +146,21 @@ function pluginPackage(name: string) {
     },
     additionalProperties: false,
   };
-  const manifest = { schema: 1, name, version: "1.0.0", engine_type: name, arcan: ">=0.1", entry: "plugin.js", host_functions: ["config"], limits: {}, config_schema: configSchema };
+  const roleSchema = {
+    type: "object",
+    properties: {
+      grants: { type: "array", items: { type: "string", pattern: "^[A-Z ,]+ ON [a-z0-9_*.]+$" }, description: "Privileges, such as SELECT ON app.*" },
+      host: { type: "string", pattern: "^[a-z0-9.%-]{1,60}$" },
+    },
+    additionalProperties: false,
+  };
+  const manifest = { schema: 1, name, version: "1.0.0", engine_type: name, arcan: ">=0.1", entry: "plugin.js", host_functions: ["config"], limits: {}, config_schema: configSchema, role_schema: roleSchema };
   const built = signPackage(manifest, { "plugin.js": Buffer.from(PLUGIN_SOURCE, "utf8") }, readPrivateKey(E2E_PLUGIN_KEY_FILE));
   return { envelope: built.envelope, files: { "plugin.js": built.files["plugin.js"]!.toString("base64") } };
 }
 
-test("an installed plugin is listed on the Plugins page, and its engine type mounts from a form made of its config_schema", async ({ page, request }) => {
-  test.setTimeout(60_000);
+test("an installed plugin is listed on the Plugins page, its engine type mounts from a form made of its config_schema, and its roles from its role_schema", async ({ page, request }) => {
+  test.setTimeout(90_000);
   const plugin = unique("e2eplug");
   const realm = await newRealm(request, "plugeng");
   const installed = await request.post("/api/v1/plugins", { headers: auth, data: pluginPackage(plugin) });
@@ -206,6 +215,39 @@ test("an installed plugin is listed on the Plugins page, and its engine type mou
     await expect(engineRow.getByRole("cell", { name: plugin, exact: true })).toBeVisible();
     const stored = (await (await request.get(`/api/v1/realms/${realm}/engines/${mount}`, { headers: auth })).json()) as { config: Record<string, unknown> };
     expect(stored.config).toEqual({ endpoint: "https://up.invalid", retries: 2, verbose: true });
+
+    // A role from the plugin's role_schema: grants one per line, the host as text.
+    await page.getByRole("button", { name: `Roles of ${mount}` }).click();
+    const roleForm = page.getByRole("form", { name: "New role" });
+    await expect(roleForm.getByLabel("Creation statements")).toHaveCount(0);
+    await roleForm.getByLabel("Role name").fill("reader");
+    await roleForm.getByLabel("grants").fill("SELECT ON app.*\ndrop everything");
+    await roleForm.getByLabel("host").fill("%");
+    await roleForm.getByLabel("Default TTL").fill("10m");
+    await roleForm.getByRole("button", { name: "Create role" }).click();
+    await expect(roleForm.getByLabel("grants")).toHaveAttribute("aria-invalid", "true");
+    await expect(roleForm.getByText("line 2: must match ^[A-Z ,]+ ON [a-z0-9_*.]+$")).toBeVisible();
+    await expect(roleForm.getByLabel("host")).not.toHaveAttribute("aria-invalid", "true");
+    await expectAccessible(page);
+    const noRole = await request.get(`/api/v1/realms/${realm}/engines/${mount}/roles/reader`, { headers: auth });
+    expect(noRole.status()).toBe(404);
+
+    // Refused by the server (a default longer than the maximum), under the field it names.
+    await roleForm.getByLabel("grants").fill("SELECT ON app.*\nINSERT, UPDATE ON app.events");
+    await roleForm.getByLabel("Max TTL").fill("5m");
+    await roleForm.getByRole("button", { name: "Create role" }).click();
+    await expect(roleForm.getByText("must not exceed max_ttl")).toBeVisible();
+    await expect(roleForm.getByLabel("Default TTL")).toHaveAttribute("aria-invalid", "true");
+    await expect(roleForm.getByLabel("grants")).not.toHaveAttribute("aria-invalid", "true");
+
+    await roleForm.getByLabel("Max TTL").fill("24h");
+    await roleForm.getByRole("button", { name: "Create role" }).click();
+    await expectToast(page, 'Role "reader" created.');
+    const roleRow = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "reader", exact: true }) });
+    await expect(roleRow.getByText("grants: SELECT ON app.*, INSERT, UPDATE ON app.events")).toBeVisible();
+    await expect(roleRow.getByRole("cell", { name: "600s", exact: true })).toBeVisible();
+    const role = (await (await request.get(`/api/v1/realms/${realm}/engines/${mount}/roles/reader`, { headers: auth })).json()) as Record<string, unknown>;
+    expect(role).toMatchObject({ name: "reader", grants: ["SELECT ON app.*", "INSERT, UPDATE ON app.events"], host: "%", default_ttl: 600, max_ttl: 86_400 });
     expect((await request.delete(`/api/v1/realms/${realm}/engines/${mount}`, { headers: auth })).status()).toBe(204);
   } finally {
     // Plugins are server-wide: leave none behind for the other specs.

@@ -397,6 +397,8 @@ type Plugin struct {
 	// Failed calls since the plugin last worked
 	CrashCount   int64          `json:"crash_count"`
 	ConfigSchema map[string]any `json:"config_schema"`
+	// JSON Schema of the fields a role of this engine type takes, next to name and TTLs; {} when it takes none
+	RoleSchema map[string]any `json:"role_schema"`
 }
 
 // InstallPluginRequest is the schema of that name in openapi.json: from the registry ({name, version}) or a package uploaded directly ({envelope, files})

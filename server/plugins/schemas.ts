@@ -93,6 +93,7 @@ export const ZPlugin = z
     updated_at: z.string(),
     crash_count: z.number().int().describe("Failed calls since the plugin last worked"),
     config_schema: z.record(z.string(), z.unknown()),
+    role_schema: z.record(z.string(), z.unknown()).describe("JSON Schema of the fields a role of this engine type takes, next to name and TTLs; {} when it takes none"),
   })
   .meta({
     id: "Plugin",
@@ -108,6 +109,7 @@ export const ZPlugin = z
         updated_at: "2026-11-22T10:00:00.000Z",
         crash_count: 0,
         config_schema: { type: "object" },
+        role_schema: { type: "object", properties: { grants: { type: "array", items: { type: "string" } } } },
       },
     ],
   });

@@ -31,6 +31,7 @@ function view(row: PluginRow, loaded: LoadedPlugin | undefined, state: PluginSta
     updated_at: row.updatedAt.toISOString(),
     crash_count: row.crashCount,
     config_schema: loaded?.manifest.config_schema ?? {},
+    role_schema: loaded?.manifest.role_schema ?? {},
   };
 }
 

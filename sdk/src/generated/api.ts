@@ -2070,6 +2070,17 @@ export interface components {
          *       "crash_count": 0,
          *       "config_schema": {
          *         "type": "object"
+         *       },
+         *       "role_schema": {
+         *         "type": "object",
+         *         "properties": {
+         *           "grants": {
+         *             "type": "array",
+         *             "items": {
+         *               "type": "string"
+         *             }
+         *           }
+         *         }
          *       }
          *     }
          */
@@ -2087,6 +2098,10 @@ export interface components {
             /** @description Failed calls since the plugin last worked */
             crash_count: number;
             config_schema: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema of the fields a role of this engine type takes, next to name and TTLs; {} when it takes none */
+            role_schema: {
                 [key: string]: unknown;
             };
         };

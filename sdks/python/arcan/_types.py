@@ -1141,6 +1141,8 @@ class Plugin:
     # Failed calls since the plugin last worked
     crash_count: int
     config_schema: Dict[str, Any]
+    # JSON Schema of the fields a role of this engine type takes, next to name and TTLs; {} when it takes none
+    role_schema: Dict[str, Any]
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "Plugin":
@@ -1155,6 +1157,7 @@ class Plugin:
             updated_at=d["updated_at"],
             crash_count=d["crash_count"],
             config_schema=d["config_schema"],
+            role_schema=d["role_schema"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1169,6 +1172,7 @@ class Plugin:
         out["updated_at"] = self.updated_at
         out["crash_count"] = self.crash_count
         out["config_schema"] = self.config_schema
+        out["role_schema"] = self.role_schema
         return out
 
 

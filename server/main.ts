@@ -22,7 +22,7 @@ import { AppError } from "./errors";
 import { newRequestId } from "./ids";
 import { gatewayActor } from "./gateway/proxy";
 import { createServices, publishServices, type Services } from "./services";
-import { openStore } from "./store/client";
+import { exclusively, openStore } from "./store/client";
 import { ensureBootstrapToken } from "./tokens/bootstrap";
 
 /** The project folder (Next's `dir`), found from this file whether it runs from source or from dist/. */
@@ -32,6 +32,8 @@ function projectRoot(): string {
   return dir;
 }
 const ROOT = projectRoot();
+/** Replicas starting together find or create the HSM key one at a time (see openKms). */
+const PG_KMS_OPEN_LOCK = 7_242_021;
 
 async function main(): Promise<void> {
   let config: ArcanConfig;
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
 
   const tls = await loadTls({ certFile: config.tls.cert_file, keyFile: config.tls.key_file, dataDir: config.data_dir });
   const store = await openStore({ dataDir: config.data_dir, ...(config.database_url ? { databaseUrl: config.database_url } : {}) });
-  const kms = await openKms(config);
+  const kms = await openKms(config, (fn) => exclusively(store, PG_KMS_OPEN_LOCK, fn));
   const previousKms = await openPreviousKms(config);
   if (previousKms) {
     await rewrapRealmKeys({ db: store.db, from: previousKms, to: kms, logger });

@@ -4,9 +4,16 @@ import type { ArcanConfig } from "../config/config";
 import { LocalKeyFileKms, type KmsProvider } from "./kms";
 import { Pkcs11Kms } from "./pkcs11";
 
-/** The key-encryption key's provider: a (possibly shared) key file, or an HSM through PKCS#11. */
-export async function openKms(config: ArcanConfig): Promise<KmsProvider> {
-  return config.kms.provider === "pkcs11" ? openPkcs11(config) : openLocal(LocalKeyFileKms.fromConfig(config));
+/** Runs a start-up step alone among the processes sharing the store (`exclusively` in server/store/client.ts). */
+export type StartupLock = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * The key-encryption key's provider: a (possibly shared) key file, or an HSM through
+ * PKCS#11. The HSM key is found or created under `startupLock`: replicas starting together
+ * on a fresh token would otherwise each create a key of the same label and wrap with their own.
+ */
+export async function openKms(config: ArcanConfig, startupLock: StartupLock = (fn) => fn()): Promise<KmsProvider> {
+  return config.kms.provider === "pkcs11" ? startupLock(() => openPkcs11(config)) : openLocal(LocalKeyFileKms.fromConfig(config));
 }
 
 /**

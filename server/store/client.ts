@@ -36,6 +36,23 @@ export interface OpenStoreOptions {
 }
 
 export const SQLITE_FILE = "arcan.db";
+
+/**
+ * Runs `fn` while holding a lock every process on this store shares (a transaction-scoped
+ * PostgreSQL advisory lock; the embedded store has one process, so nothing to share). For
+ * start-up work that several processes starting together must not each do.
+ */
+export function exclusively<T>(store: Pick<Store, "db" | "provider">, lockKey: number, fn: () => Promise<T>): Promise<T> {
+  if (store.provider !== "postgresql") return fn();
+  return store.db.$transaction(
+    async (tx) => {
+      // executeRaw: the lock function returns void, which $queryRaw cannot deserialize.
+      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${Math.trunc(lockKey)})`);
+      return fn();
+    },
+    { timeout: 60_000, maxWait: 60_000 },
+  );
+}
 const PING_TIMEOUT_MS = 2000;
 
 /**

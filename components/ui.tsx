@@ -1,6 +1,6 @@
 "use client";
 /** Small UI primitives shared by the console pages: buttons, fields, cards, states, badges. */
-import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 import { errorCode, errorMessage } from "./errors";
 import { MissingCapability } from "./missing-capability";
 
@@ -32,17 +32,14 @@ export function Spinner() {
   return <span aria-hidden="true" className="inline-block h-3.5 w-3.5 animate-spin rounded-full border-2 border-current border-t-transparent" />;
 }
 
-const INPUT_CLASS = "w-full min-w-0 rounded-md border border-line bg-canvas px-3 py-1.5 text-sm text-fg placeholder:text-muted focus:border-accent aria-[invalid=true]:border-deny";
+const INPUT_BASE = "w-full min-w-0 rounded-md border border-line bg-canvas px-3 py-1.5 text-fg placeholder:text-muted focus:border-accent aria-[invalid=true]:border-deny";
+const INPUT_CLASS = `${INPUT_BASE} text-sm`;
+const TEXTAREA_CLASS = `${INPUT_BASE} font-mono text-xs`;
 
-export function TextField({ label, error, hint, className = "", ...rest }: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | undefined; hint?: string }) {
-  const id = useId();
-  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+/** A field's hint and error under it, with the ids its control's aria-describedby names. */
+export function FieldNotes({ id, hint, error }: { id: string; hint?: string | undefined; error?: string | undefined }) {
   return (
-    <div className={`flex min-w-0 flex-col gap-1 ${className}`}>
-      <label htmlFor={id} className="text-sm font-medium">
-        {label}
-      </label>
-      <input id={id} {...rest} aria-invalid={error ? true : undefined} aria-describedby={described} className={INPUT_CLASS} />
+    <>
       {hint ? (
         <p id={`${id}-hint`} className="text-xs text-muted">
           {hint}
@@ -53,6 +50,37 @@ export function TextField({ label, error, hint, className = "", ...rest }: Input
           {error}
         </p>
       ) : null}
+    </>
+  );
+}
+
+/** The aria-describedby of a control with these notes. */
+export function describedBy(id: string, error?: string, hint?: string): string | undefined {
+  return [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+}
+
+export function TextField({ label, error, hint, className = "", ...rest }: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string | undefined; hint?: string }) {
+  const id = useId();
+  return (
+    <div className={`flex min-w-0 flex-col gap-1 ${className}`}>
+      <label htmlFor={id} className="text-sm font-medium">
+        {label}
+      </label>
+      <input id={id} {...rest} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={INPUT_CLASS} />
+      <FieldNotes id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+export function TextAreaField({ label, error, hint, className = "", ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; error?: string | undefined; hint?: string | undefined }) {
+  const id = useId();
+  return (
+    <div className={`flex min-w-0 flex-col gap-1 ${className}`}>
+      <label htmlFor={id} className="text-sm font-medium">
+        {label}
+      </label>
+      <textarea id={id} {...rest} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={TEXTAREA_CLASS} />
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }
@@ -64,15 +92,21 @@ export function SelectField({ label, error, children, className = "", ...rest }:
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>
-      <select id={id} {...rest} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} className={INPUT_CLASS}>
+      <select id={id} {...rest} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error)} className={INPUT_CLASS}>
         {children}
       </select>
-      {error ? (
-        <p id={`${id}-error`} className="text-xs text-deny">
-          {error}
-        </p>
-      ) : null}
+      <FieldNotes id={id} error={error} />
     </div>
+  );
+}
+
+/** A form's refusal that belongs to no single field (shown under the form, read out at once). */
+export function FormFailure({ message, testId }: { message: string | null; testId?: string }) {
+  if (!message) return null;
+  return (
+    <p role="alert" className="rounded-md border border-deny/60 px-3 py-2 text-sm text-deny" data-testid={testId}>
+      {message}
+    </p>
   );
 }
 

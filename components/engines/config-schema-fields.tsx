@@ -8,7 +8,7 @@
  */
 import { useId } from "react";
 import { validateJsonSchema } from "@/server/plugins/json-schema";
-import { SelectField, TextField } from "../ui";
+import { describedBy, FieldNotes, SelectField, TextAreaField, TextField } from "../ui";
 
 type Schema = Record<string, unknown>;
 type Kind = "string" | "number" | "integer" | "boolean" | "enum" | "lines" | "json";
@@ -129,6 +129,12 @@ export function placeIssues(found: { field: string; message: string }[]): Record
   return out;
 }
 
+/** Issues with no field of their own in the form (a parent object, an unknown key), as one line for the form's failure. */
+export function unplacedIssues(found: Record<string, string>, isPlaced: (key: string) => boolean): string | null {
+  const unplaced = Object.keys(found).filter((k) => !isPlaced(k));
+  return unplaced.length > 0 ? unplaced.map((k) => `${k}: ${found[k]}`).join("; ") : null;
+}
+
 /** The form's values checked with the plugin's schema, by the function the server uses. */
 export function schemaIssues(schema: Schema, value: unknown): Record<string, string> {
   return placeIssues(validateJsonSchema(schema, value));
@@ -151,49 +157,12 @@ function BooleanField({ field, checked, onChange, error }: { field: ConfigField;
           checked={checked}
           onChange={(e) => onChange(e.target.checked)}
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
+          aria-describedby={describedBy(id, error)}
           className="accent-accent"
         />
         {field.key}
       </label>
-      {hint ? <p className="text-xs text-muted">{hint}</p> : null}
-      {error ? (
-        <p id={`${id}-error`} className="text-xs text-deny">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-/** A textarea whose value is a list, one item per line. */
-export function LinesField({ label, value, onChange, error, hint, rows = 4 }: { label: string; value: string; onChange: (v: string) => void; error?: string | undefined; hint?: string | undefined; rows?: number }) {
-  const id = useId();
-  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-sm font-medium">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        rows={rows}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described}
-        className="w-full rounded-md border border-line bg-canvas px-3 py-1.5 font-mono text-xs text-fg focus:border-accent aria-[invalid=true]:border-deny"
-      />
-      {hint ? (
-        <p id={`${id}-hint`} className="text-xs text-muted">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="text-xs text-deny">
-          {error}
-        </p>
-      ) : null}
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }
@@ -231,7 +200,7 @@ export function ConfigSchemaFields({
           );
         }
         const hint = hintOf(field);
-        if (field.kind === "lines") return <LinesField key={field.key} label={field.key} value={text} onChange={(v) => onChange(field.key, v)} error={issues[field.key]} hint={hint} />;
+        if (field.kind === "lines") return <TextAreaField key={field.key} label={field.key} rows={4} value={text} onChange={(e) => onChange(field.key, e.target.value)} error={issues[field.key]} hint={hint} />;
         return (
           <TextField
             key={field.key}

@@ -13,8 +13,8 @@ import type { PluginView } from "@/server/plugins/schemas";
 import { errorMessage, fieldIssues, formIssues } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
-import { Button, Card, SelectField, TextField } from "../ui";
-import { buildConfig, ConfigSchemaFields, configFields, initialValues, schemaIssues, type ConfigValues } from "./config-schema-fields";
+import { Button, Card, FormFailure, SelectField, TextField } from "../ui";
+import { buildConfig, ConfigSchemaFields, configFields, initialValues, schemaIssues, unplacedIssues, type ConfigValues } from "./config-schema-fields";
 
 const POSTGRES = "postgres";
 const EMPTY_POSTGRES = { connectionUrl: "postgresql://{{username}}:{{password}}@127.0.0.1:5432/app", username: "", password: "", maxOpen: "4" };
@@ -84,9 +84,7 @@ export function MountForm({ realm, onDone }: { realm: string; onDone: () => void
     const all: Record<string, string> = { ...configIssues, ...(nameIssue ? { name: nameIssue } : {}) };
     setIssues(all);
     if (Object.keys(all).length > 0) {
-      // An issue with no field of its own (a parent object, an unknown key) is listed under the form.
-      const unplaced = Object.keys(all).filter((k) => !isPlaced(k));
-      if (unplaced.length > 0) setFailure(unplaced.map((k) => `${k}: ${all[k]}`).join("; "));
+      setFailure(unplacedIssues(all, isPlaced));
       return;
     }
     forgetWriteOnly();
@@ -110,11 +108,7 @@ export function MountForm({ realm, onDone }: { realm: string; onDone: () => void
         ) : (
           <PostgresFields value={postgres} onChange={setPostgres} issues={issues} />
         )}
-        {failure ? (
-          <p role="alert" className="rounded-md border border-deny/60 px-3 py-2 text-sm text-deny" data-testid="mount-error">
-            {failure}
-          </p>
-        ) : null}
+        <FormFailure message={failure} testId="mount-error" />
         <Button type="submit" variant="primary" busy={mount.isPending}>
           Mount engine
         </Button>

@@ -11,8 +11,8 @@ import { parseTtl } from "@/server/tokens/ttl";
 import { fieldIssues, formIssues, errorMessage } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
-import { Button, TextField } from "../ui";
-import { buildConfig, ConfigSchemaFields, configFields, initialValues, placeIssues, schemaIssues, type ConfigValues } from "./config-schema-fields";
+import { Button, FormFailure, TextField } from "../ui";
+import { buildConfig, ConfigSchemaFields, configFields, initialValues, placeIssues, schemaIssues, unplacedIssues, type ConfigValues } from "./config-schema-fields";
 
 const EMPTY = { name: "", defaultTtl: "1h", maxTtl: "24h" };
 
@@ -44,7 +44,6 @@ export function PluginRoleForm({ realm, engine, roleSchema, onDone }: { realm: s
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    setFailure(null);
     const built = buildConfig(fields, values);
     const found: Record<string, string> = { ...schemaIssues(roleSchema, built.config), ...built.issues };
     const nameIssue = formIssues(ZRoleName, form.name)[""];
@@ -52,8 +51,7 @@ export function PluginRoleForm({ realm, engine, roleSchema, onDone }: { realm: s
     if (parseTtl(form.defaultTtl) === null) found.default_ttl = 'a duration such as "1h"';
     if (parseTtl(form.maxTtl) === null) found.max_ttl = 'a duration such as "24h"';
     setIssues(found);
-    const unplaced = Object.keys(found).filter((k) => !["name", "default_ttl", "max_ttl"].includes(k) && !fields.some((f) => f.key === k));
-    if (unplaced.length > 0) setFailure(unplaced.map((k) => `${k}: ${found[k]}`).join("; "));
+    setFailure(unplacedIssues(found, (k) => ["name", "default_ttl", "max_ttl"].includes(k) || fields.some((f) => f.key === k)));
     if (Object.keys(found).length > 0) return;
     create.mutate({ realm, engine, role: { ...built.config, name: form.name, default_ttl: form.defaultTtl, max_ttl: form.maxTtl } });
   };
@@ -67,11 +65,7 @@ export function PluginRoleForm({ realm, engine, roleSchema, onDone }: { realm: s
         <TextField label="Default TTL" value={form.defaultTtl} onChange={(e) => setForm({ ...form, defaultTtl: e.target.value })} error={issues.default_ttl} />
         <TextField label="Max TTL" value={form.maxTtl} onChange={(e) => setForm({ ...form, maxTtl: e.target.value })} error={issues.max_ttl} />
       </div>
-      {failure ? (
-        <p role="alert" className="rounded-md border border-deny/60 px-3 py-2 text-sm text-deny" data-testid="role-error">
-          {failure}
-        </p>
-      ) : null}
+      <FormFailure message={failure} testId="role-error" />
       <Button type="submit" variant="primary" busy={create.isPending}>
         Create role
       </Button>

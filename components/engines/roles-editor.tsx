@@ -12,8 +12,8 @@ import { ConfirmDialog } from "../confirm";
 import { errorMessage, showFormError } from "../errors";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
-import { Button, Card, QueryState, ROW, Table, TD, TextField } from "../ui";
-import { LinesField, splitLines } from "./config-schema-fields";
+import { Button, Card, QueryState, ROW, Table, TD, TextAreaField, TextField } from "../ui";
+import { splitLines } from "./config-schema-fields";
 import { PluginRoleForm } from "./plugin-role-form";
 
 const DEFAULT_CREATION = [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'`, `GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}"`].join("\n");
@@ -159,17 +159,19 @@ function NewRoleForm({ realm, engine, onDone }: { realm: string; engine: string;
     <form onSubmit={onSubmit} className="mt-6 flex flex-col gap-4 border-t border-line pt-4" noValidate>
       <h3 className="text-sm font-semibold">New role</h3>
       <TextField label="Role name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={issues.name} placeholder="readonly" />
-      <LinesField
+      <TextAreaField
         label="Creation statements"
+        rows={4}
         value={form.creation}
-        onChange={(v) => setForm({ ...form, creation: v })}
+        onChange={(e) => setForm({ ...form, creation: e.target.value })}
         error={issues.creation_statements}
         hint="One statement per line, run in one transaction. {{name}}, {{password}} and {{expiration}} are filled in."
       />
-      <LinesField
+      <TextAreaField
         label="Revocation statements"
+        rows={4}
         value={form.revocation}
-        onChange={(v) => setForm({ ...form, revocation: v })}
+        onChange={(e) => setForm({ ...form, revocation: e.target.value })}
         error={issues.revocation_statements}
         hint="Empty: end the role's sessions, REASSIGN OWNED and DROP OWNED, then DROP ROLE."
       />

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import pg from "pg";
 import { readPrivateKey, signPackage } from "../../server/plugins/authoring";
+import { canLogIn } from "../../test/helpers/pg-login";
 import { E2E_ADMIN_TOKEN, E2E_PLUGIN_KEY_FILE } from "../env";
 import { expectAccessible, expectToast, unique } from "../helpers";
 
@@ -13,19 +13,6 @@ async function newRealm(request: APIRequestContext, prefix: string): Promise<str
   const realm = unique(prefix);
   expect((await request.post("/api/v1/realms", { headers: auth, data: { name: realm } })).status()).toBe(201);
   return realm;
-}
-
-async function canLogIn(username: string, password: string): Promise<boolean> {
-  const client = new pg.Client({ host: "127.0.0.1", port: 5432, database: "postgres", user: username, password });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 async function openEngines(page: Page, realm: string) {
@@ -83,7 +70,7 @@ test("mount PostgreSQL, define a role, watch a lease on the Leases page, revoke 
   const made = await request.post(`/api/v1/realms/${realm}/leases`, { headers: auth, data: { engine: mount, role: "readonly", ttl: "1h" } });
   expect(made.status()).toBe(201);
   const lease = (await made.json()) as { lease_id: string; credentials: { username: string; password: string } };
-  expect(await canLogIn(lease.credentials.username, lease.credentials.password)).toBe(true);
+  expect(await canLogIn({ host: "127.0.0.1", port: 5432, database: "postgres", user: lease.credentials.username, password: lease.credentials.password })).toBe(true);
 
   await page.goto("/leases");
   await expect(page.getByRole("heading", { level: 1, name: "Leases" })).toBeVisible();
@@ -106,7 +93,7 @@ test("mount PostgreSQL, define a role, watch a lease on the Leases page, revoke 
   await dialog.getByRole("button", { name: "Revoke lease" }).click();
   await expectToast(page, `Lease ${lease.lease_id} revoked: its credentials no longer work.`);
   await expect(leaseRow).toHaveCount(0);
-  expect(await canLogIn(lease.credentials.username, lease.credentials.password)).toBe(false);
+  expect(await canLogIn({ host: "127.0.0.1", port: 5432, database: "postgres", user: lease.credentials.username, password: lease.credentials.password })).toBe(false);
   const after = await request.get(`/api/v1/realms/${realm}/leases/${lease.lease_id}`, { headers: auth });
   expect(((await after.json()) as { state: string }).state).toBe("revoked");
 

@@ -97,7 +97,7 @@ export class AuditWriter {
   }
 
   private schedule(): void {
-    if (this.scheduled || (this.flushing && !this.store.fast)) return;
+    if (this.scheduled || this.waitsForFlush()) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -105,13 +105,14 @@ export class AuditWriter {
     });
   }
 
-  /**
-   * One batch per event-loop turn. The embedded store's log takes a batch while earlier
-   * ones are still being written or synced (it links them in order and overlaps the
-   * stages); a shared database gets one transaction at a time.
-   */
+  /** The embedded store's log takes a batch while earlier ones are being written or synced; a shared database takes one transaction at a time. */
+  private waitsForFlush(): boolean {
+    return this.flushing !== null && this.store.fast === null;
+  }
+
+  /** One batch per event-loop turn (the embedded store's log links overlapping batches in order). */
   private async flushOnce(): Promise<void> {
-    if (this.queue.length === 0 || (this.flushing && !this.store.fast)) return;
+    if (this.queue.length === 0 || this.waitsForFlush()) return;
     const batch = this.queue.splice(0, MAX_BATCH);
     this.onDepth(this.queue.length);
     const write = this.write(batch);
@@ -134,10 +135,7 @@ export class AuditWriter {
   private async write(batch: Pending[]): Promise<void> {
     const { fast, db, provider } = this.store;
     const fields = batch.map((p) => p.fields);
-    if (fast) {
-      await fast.appendAudit(fields);
-      return;
-    }
+    if (fast) return fast.appendAudit(fields);
     await db.$transaction(async (tx) => {
       // executeRaw: the lock function returns void, which $queryRaw cannot deserialize.
       if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${PG_CHAIN_LOCK})`);

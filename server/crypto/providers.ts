@@ -19,7 +19,7 @@ export async function openKms(config: ArcanConfig, startupLock: StartupLock = (f
 /**
  * The provider the realm keys are wrapped by now, when `[kms] rewrap_from` names one: a
  * key file (`rewrap_from_key_file`, by default `<data_dir>/kek.key`) or the `[kms] pkcs11_*`
- * token. Never created here: a missing old key is a configuration error.
+ * token. A missing old key file is a configuration error (never created here).
  */
 export async function openPreviousKms(config: ArcanConfig): Promise<(KmsProvider & { close?: () => void }) | null> {
   const { rewrap_from: from, rewrap_from_key_file: keyFile } = config.kms;

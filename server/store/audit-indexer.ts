@@ -2,8 +2,9 @@
  * Worker thread that derives the searchable AuditRecord table from the segment log. At
  * start it inserts every logged record the table lacks (after a crash or kill -9 the
  * table may trail the log); then it inserts the durable log lines the main thread's
- * writer (audit-segment-writer.ts) hands over every 100 ms, in one transaction, which is what makes the six indexes cheap: one commit and one fsync
- * per tenth of a second instead of per group commit.
+ * writer (audit-segment-writer.ts) hands over every 100 ms in one transaction, which is
+ * what makes the six indexes cheap: one commit and one fsync per tenth of a second
+ * instead of per group commit.
  * A sealed segment is deleted once the table holds all of it durably (synchronous=FULL).
  */
 import Database from "better-sqlite3";

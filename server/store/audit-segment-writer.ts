@@ -30,6 +30,8 @@ interface Segment {
 
 type Head = { seq: number; hash: string };
 
+const SYNC_FAILED = "the audit log could not be synced to disk; restart to repair it";
+
 /**
  * Syncs start at most this often. An fdatasync costs the kernel ~0.1 ms of CPU on this
  * class of machine whatever it covers, so under load the interval makes each sync cover
@@ -164,7 +166,7 @@ export class SegmentLogWriter {
       this.syncing = false;
       for (const fd of this.retired.splice(0)) closeSync(fd);
       if (err) {
-        this.broken = "the audit log could not be synced to disk; restart to repair it";
+        this.broken = SYNC_FAILED;
         for (const w of this.waiters.splice(0)) w.reject(err);
       } else {
         this.settleTo(end);
@@ -190,7 +192,7 @@ export class SegmentLogWriter {
       try {
         fdatasyncSync(old.fd);
       } catch (err) {
-        this.broken = "the audit log could not be synced to disk; restart to repair it";
+        this.broken = SYNC_FAILED;
         throw err;
       }
       this.settleTo(this.writtenEnd);

@@ -9,22 +9,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
-import pg from "pg";
+import { canLogIn } from "../helpers/pg-login";
 import { ROOT, startServer, type TestServer } from "../helpers/server";
 import { readJson, startAgent, waitFor, writeChildScript } from "./agent-harness";
-
-async function canLogIn(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 describe("arcan agent --lease (postgres engine)", () => {
   let server: TestServer;

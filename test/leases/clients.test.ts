@@ -10,24 +10,13 @@ import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { ArcanClient } from "../../sdk/src/index";
 import { startPgCluster, type PgCluster } from "../helpers/pg-cluster";
+import { canLogIn } from "../helpers/pg-login";
 import { ROOT, startServer, type TestServer } from "../helpers/server";
 
 const BIN = path.join(ROOT, "cli/dist/arcan.js");
 const ROOT_PASSWORD = "cli-root-Pw-4f9a2c";
-
-async function canLogin(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    await client.query("SELECT count(*) FROM items");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+/** The leased user logs in and reads the app's table. */
+const canLogInToApp = (url: string) => canLogIn(url, "SELECT count(*) FROM items");
 
 describe("engines and leases from the CLI and the SDK", () => {
   let cluster: PgCluster;
@@ -95,7 +84,7 @@ describe("engines and leases from the CLI and the SDK", () => {
     const leaseId = /^lease_id:\s+(lea_\S+)$/m.exec(printed.stdout)?.[1];
     assert.ok(username && password && leaseId, printed.stdout);
     assert.match(printed.stderr, /shown only this once/);
-    assert.equal(await canLogin(cluster.url(username, password, "app")), true);
+    assert.equal(await canLogInToApp(cluster.url(username, password, "app")), true);
 
     const listed = await json<{ lease_id: string; state: string }[]>(["lease", "list", "--realm", "myapp", "--state", "active"]);
     assert.deepEqual(listed.map((l) => l.lease_id), [leaseId]);
@@ -103,7 +92,7 @@ describe("engines and leases from the CLI and the SDK", () => {
     assert.equal(renewed.warnings?.length, 1, "capped at max_ttl");
     const revoked = await json<{ state: string }>(["lease", "revoke", leaseId, "--realm", "myapp"]);
     assert.equal(revoked.state, "revoked");
-    assert.equal(await canLogin(cluster.url(username, password, "app")), false);
+    assert.equal(await canLogInToApp(cluster.url(username, password, "app")), false);
 
     const bad = await arcan(["lease", "create", "--realm", "myapp", "pg", "nosuch"]);
     assert.equal(bad.code, 1);
@@ -115,17 +104,17 @@ describe("engines and leases from the CLI and the SDK", () => {
     const creds = await client.lease.create("pg", "readonly", { ttl: "1h", realm: "myapp" });
     assert.match(creds.lease_id, /^lea_/);
     const login = cluster.url(String(creds.credentials.username), String(creds.credentials.password), "app");
-    assert.equal(await canLogin(login), true);
+    assert.equal(await canLogInToApp(login), true);
     const renewed = await client.lease.renew(creds.lease_id, { realm: "myapp", increment: "2h" });
     assert.ok(Date.parse(renewed.expires_at) > Date.parse(creds.expires_at));
     assert.equal((await client.lease.revoke(creds.lease_id, { realm: "myapp" })).state, "revoked");
-    assert.equal(await canLogin(login), false);
+    assert.equal(await canLogInToApp(login), false);
 
     const a = await client.lease.create("pg", "readonly", { realm: "myapp" });
     const prefix = await json<{ revoked: string[] }>(["lease", "revoke-prefix", "pg", "readonly", "--realm", "myapp"]);
     assert.deepEqual(prefix.revoked, [a.lease_id]);
     assert.equal((await arcan(["engine", "rotate-root", "pg", "--realm", "myapp"])).code, 0);
-    assert.equal(await canLogin(cluster.url("arcan_root", ROOT_PASSWORD, "app")), false, "the old root password stopped working");
+    assert.equal(await canLogInToApp(cluster.url("arcan_root", ROOT_PASSWORD, "app")), false, "the old root password stopped working");
     const b = await client.lease.create("pg", "readonly", { realm: "myapp" });
     const refused = await arcan(["engine", "delete", "pg", "--realm", "myapp"]);
     assert.equal(refused.code, 1);

@@ -8,6 +8,7 @@ import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import mysql from "mysql2/promise";
 import pino from "pino";
 import { AuditWriter } from "../../server/audit/writer";
 import { loadConfig } from "../../server/config/config";
@@ -16,10 +17,41 @@ import { EngineTypes } from "../../server/engines/driver";
 import { Outbox } from "../../server/events/outbox";
 import { newId } from "../../server/ids";
 import { createPlugins } from "../../server/plugins";
-import { publicKeyBase64, signPackage, type BuiltPackage } from "../../server/plugins/authoring";
+import { publicKeyBase64, readPrivateKey, signPackage, type BuiltPackage } from "../../server/plugins/authoring";
 import { RealmDirectory } from "../../server/access/realm-directory";
 import { openStore, type Store } from "../../server/store/client";
 import type { ResolvedRealm } from "../../server/store/realm-scoped";
+import { ROOT } from "../helpers/server";
+
+/** The committed development key the repository's plugins are signed with in tests. */
+export const DEV_KEY = readPrivateKey(path.join(ROOT, "plugins/dev-keys/DEVELOPMENT-ONLY-NOT-FOR-PRODUCTION.ed25519.pem"));
+
+/**
+ * What a mount of the mariadb plugin needs on the local MariaDB: a database whose `items`
+ * table holds one row, and a root user with every privilege. Names are unique per run.
+ */
+export function mariaDbFixture(prefix: string) {
+  const suffix = randomBytes(4).toString("hex");
+  const fixture = { db: `${prefix}_${suffix}`, rootUser: `${prefix}_root_${suffix}`, rootPassword: randomBytes(16).toString("hex") };
+  let admin: mysql.Connection | null = null;
+  return {
+    ...fixture,
+    async create(): Promise<void> {
+      admin = await mysql.createConnection(process.env.ARCAN_TEST_MARIADB_URL ?? "mysql://root@127.0.0.1:3306/");
+      await admin.query(`CREATE DATABASE ${fixture.db}`);
+      await admin.query(`CREATE TABLE ${fixture.db}.items (id INT PRIMARY KEY, name VARCHAR(20))`);
+      await admin.query(`INSERT INTO ${fixture.db}.items VALUES (1, 'one')`);
+      await admin.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [fixture.rootUser, fixture.rootPassword]);
+      await admin.query(`GRANT ALL PRIVILEGES ON *.* TO ?@'%' WITH GRANT OPTION`, [fixture.rootUser]);
+    },
+    async drop(): Promise<void> {
+      if (!admin) return;
+      await admin.query(`DROP DATABASE IF EXISTS ${fixture.db}`).catch(() => {});
+      await admin.query(`DROP USER IF EXISTS ?@'%'`, [fixture.rootUser]).catch(() => {});
+      await admin.end();
+    },
+  };
+}
 
 export function newSigningKey(): { privateKey: KeyObject; publicBase64: string } {
   const { privateKey } = generateKeyPairSync("ed25519");

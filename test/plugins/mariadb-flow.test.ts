@@ -3,38 +3,26 @@
 // create a lease and log in with it, revoke it; and a hostile plugin from the same
 // registry is contained (502, nothing else disturbed).
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import mysql from "mysql2/promise";
-import { publicKeyBase64, readPrivateKey, signDirectory, writeRegistry } from "../../server/plugins/authoring";
+import { publicKeyBase64, signDirectory, writeRegistry } from "../../server/plugins/authoring";
 import { assertProblem, createRealm, startCore } from "../helpers/core";
 import { ROOT, type TestServer } from "../helpers/server";
-import { buildPackage, newSigningKey } from "./helpers";
+import { buildPackage, DEV_KEY, mariaDbFixture, newSigningKey } from "./helpers";
 
-const DEV_KEY = readPrivateKey(path.join(ROOT, "plugins/dev-keys/DEVELOPMENT-ONLY-NOT-FOR-PRODUCTION.ed25519.pem"));
-const ADMIN_URL = process.env.ARCAN_TEST_MARIADB_URL ?? "mysql://root@127.0.0.1:3306/";
-const suffix = randomBytes(4).toString("hex");
-const ROOT_USER = `arcan_flow_${suffix}`;
-const DB = `arcan_flow_${suffix}`;
-const rootPassword = randomBytes(16).toString("hex");
+const maria = mariaDbFixture("arcan_flow");
 const hostile = `export async function create() { for (;;) {} }\nexport async function revoke() {}\nexport async function health() { return { ok: true }; }\n`;
 
 describe("mariadb plugin from a file:// registry, through the API", () => {
   let server: TestServer;
-  let admin: mysql.Connection;
   let registryDir: string;
-  const realm = `flow-${suffix}`;
+  const realm = `flow-${maria.db.slice(-8)}`;
 
   before(async () => {
-    admin = await mysql.createConnection(ADMIN_URL);
-    await admin.query(`CREATE DATABASE ${DB}`);
-    await admin.query(`CREATE TABLE ${DB}.items (id INT PRIMARY KEY, name VARCHAR(20))`);
-    await admin.query(`INSERT INTO ${DB}.items VALUES (1, 'one')`);
-    await admin.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [ROOT_USER, rootPassword]);
-    await admin.query(`GRANT ALL PRIVILEGES ON *.* TO ?@'%' WITH GRANT OPTION`, [ROOT_USER]);
+    await maria.create();
     const registryKey = newSigningKey();
     const packages = [
       signDirectory(path.join(ROOT, "plugins/mariadb"), DEV_KEY),
@@ -53,9 +41,7 @@ describe("mariadb plugin from a file:// registry, through the API", () => {
   after(async () => {
     await server?.cleanup();
     if (registryDir) rmSync(registryDir, { recursive: true, force: true });
-    await admin.query(`DROP DATABASE IF EXISTS ${DB}`).catch(() => {});
-    await admin.query(`DROP USER IF EXISTS ?@'%'`, [ROOT_USER]).catch(() => {});
-    await admin.end();
+    await maria.drop();
   });
 
   it("installs, mounts, leases a user that logs in with the role's grants, and revokes it", async () => {
@@ -63,18 +49,18 @@ describe("mariadb plugin from a file:// registry, through the API", () => {
     assert.equal(installed.status, 201, installed.text);
     assert.equal(installed.body.engine_type, "mariadb");
 
-    const config = { connection_url: "mysql://{{username}}:{{password}}@127.0.0.1:3306/", username: ROOT_USER, password: rootPassword, max_open_connections: 2 };
+    const config = { connection_url: "mysql://{{username}}:{{password}}@127.0.0.1:3306/", username: maria.rootUser, password: maria.rootPassword, max_open_connections: 2 };
     assertProblem(await server.request("POST", `/api/v1/realms/${realm}/engines`, { body: { name: "maria", type: "mariadb", config: { ...config, connection_url: "http://x" } } }), 400);
     const mounted = await server.request("POST", `/api/v1/realms/${realm}/engines`, { body: { name: "maria", type: "mariadb", config } });
     assert.equal(mounted.status, 201, mounted.text);
-    assert.equal(mounted.text.includes(rootPassword), false, "the root password is write-only");
-    const role = await server.request("POST", `/api/v1/realms/${realm}/engines/maria/roles`, { body: { name: "reader", grants: [`SELECT ON ${DB}.*`], default_ttl: "10m" } });
+    assert.equal(mounted.text.includes(maria.rootPassword), false, "the root password is write-only");
+    const role = await server.request("POST", `/api/v1/realms/${realm}/engines/maria/roles`, { body: { name: "reader", grants: [`SELECT ON ${maria.db}.*`], default_ttl: "10m" } });
     assert.equal(role.status, 201, role.text);
 
     const lease = await server.request("POST", `/api/v1/realms/${realm}/leases`, { body: { engine: "maria", role: "reader", ttl: "5m" } });
     assert.equal(lease.status, 201, lease.text);
     const { username, password } = lease.body.credentials as { username: string; password: string };
-    const session = await mysql.createConnection({ host: "127.0.0.1", port: 3306, user: username, password, database: DB });
+    const session = await mysql.createConnection({ host: "127.0.0.1", port: 3306, user: username, password, database: maria.db });
     const [rows] = await session.query("SELECT name FROM items");
     assert.deepEqual(rows, [{ name: "one" }]);
     await assert.rejects(session.query("INSERT INTO items VALUES (2, 'two')"), /denied/);
@@ -82,7 +68,7 @@ describe("mariadb plugin from a file:// registry, through the API", () => {
     const revoked = await server.request("POST", `/api/v1/realms/${realm}/leases/${lease.body.lease_id}/revoke`);
     assert.equal(revoked.status, 200, revoked.text);
     session.destroy();
-    await assert.rejects(mysql.createConnection({ host: "127.0.0.1", port: 3306, user: username, password, database: DB }), /Access denied/);
+    await assert.rejects(mysql.createConnection({ host: "127.0.0.1", port: 3306, user: username, password, database: maria.db }), /Access denied/);
   });
 
   it("contains a hostile plugin from the same registry: 502 at its time limit, the mariadb engine unaffected", async () => {

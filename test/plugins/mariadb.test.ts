@@ -2,49 +2,36 @@
 // MariaDB at 127.0.0.1:3306: a lease's user can log in with its grants, and cannot once
 // revoked (its open session is ended too).
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import mysql from "mysql2/promise";
-import { publicKeyBase64, readPrivateKey, signDirectory } from "../../server/plugins/authoring";
+import { publicKeyBase64, signDirectory } from "../../server/plugins/authoring";
 import type { PluginEngineDriver } from "../../server/plugins/driver";
 import { ROOT } from "../helpers/server";
-import { CREATE_REQUEST, harness, type PluginHarness } from "./helpers";
+import { CREATE_REQUEST, DEV_KEY, harness, mariaDbFixture, type PluginHarness } from "./helpers";
 
-const DEV_KEY = readPrivateKey(path.join(ROOT, "plugins/dev-keys/DEVELOPMENT-ONLY-NOT-FOR-PRODUCTION.ed25519.pem"));
-const ADMIN_URL = process.env.ARCAN_TEST_MARIADB_URL ?? "mysql://root@127.0.0.1:3306/";
-const suffix = randomBytes(4).toString("hex");
-const ROOT_USER = `arcan_root_${suffix}`;
-const DB = `arcan_plugin_${suffix}`;
+const maria = mariaDbFixture("arcan_plugin");
 
 let h: PluginHarness;
-let admin: mysql.Connection;
 let driver: PluginEngineDriver;
-let rootPassword = randomBytes(16).toString("hex");
+let rootPassword = maria.rootPassword;
 
-const mountConfig = () => ({ connection_url: "mysql://{{username}}:{{password}}@127.0.0.1:3306/", username: ROOT_USER, password: rootPassword, max_open_connections: 4 });
+const mountConfig = () => ({ connection_url: "mysql://{{username}}:{{password}}@127.0.0.1:3306/", username: maria.rootUser, password: rootPassword, max_open_connections: 4 });
 
 async function login(user: string, password: string) {
-  return mysql.createConnection({ host: "127.0.0.1", port: 3306, user, password, database: DB });
+  return mysql.createConnection({ host: "127.0.0.1", port: 3306, user, password, database: maria.db });
 }
 
 describe("mariadb plugin", () => {
   before(async () => {
-    admin = await mysql.createConnection(ADMIN_URL);
-    await admin.query(`CREATE DATABASE ${DB}`);
-    await admin.query(`CREATE TABLE ${DB}.items (id INT PRIMARY KEY, name VARCHAR(20))`);
-    await admin.query(`INSERT INTO ${DB}.items VALUES (1, 'one')`);
-    await admin.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [ROOT_USER, rootPassword]);
-    await admin.query(`GRANT ALL PRIVILEGES ON *.* TO ?@'%' WITH GRANT OPTION`, [ROOT_USER]);
+    await maria.create();
     h = await harness({ ARCAN_PLUGINS_TRUSTED_KEYS: publicKeyBase64(DEV_KEY) });
     const pkg = signDirectory(path.join(ROOT, "plugins/mariadb"), DEV_KEY);
     driver = h.plugins.runtime.activate(await h.plugins.runtime.load(pkg.envelope, pkg.files));
   });
   after(async () => {
     await h?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${DB}`).catch(() => {});
-    await admin.query(`DROP USER IF EXISTS ?@'%'`, [ROOT_USER]).catch(() => {});
-    await admin.end();
+    await maria.drop();
   });
 
   it("registers the mariadb engine type and checks configs against its config_schema", () => {
@@ -58,7 +45,7 @@ describe("mariadb plugin", () => {
   it("creates a user that logs in with the role's grants; revoke ends its session and its login", async () => {
     const mount = h.mount("mariadb", mountConfig());
     await driver.verify(mount);
-    const options = driver.validateRole({ grants: [`SELECT ON ${DB}.*`] });
+    const options = driver.validateRole({ grants: [`SELECT ON ${maria.db}.*`] });
     const lease = await driver.create(mount, CREATE_REQUEST(options));
     const { username, password } = lease.credentials;
     assert.match(username!, /^arcan_[0-9a-f]{16}$/);
@@ -91,9 +78,9 @@ describe("mariadb plugin", () => {
     const mount = h.mount("mariadb", mountConfig());
     const next = await driver.rotateRoot(mount);
     assert.notEqual(next.password, rootPassword);
-    await assert.rejects(login(ROOT_USER, rootPassword), /Access denied/);
+    await assert.rejects(login(maria.rootUser, rootPassword), /Access denied/);
     rootPassword = String(next.password);
-    (await login(ROOT_USER, rootPassword)).destroy();
+    (await login(maria.rootUser, rootPassword)).destroy();
     const rotated = h.mount("mariadb", mountConfig());
     assert.equal((await driver.health(rotated)).ok, true);
   });

@@ -7,6 +7,7 @@ import { expect, type APIRequestContext } from "@playwright/test";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { E2E_ADMIN_TOKEN } from "./env";
 import { unique } from "./helpers";
+import type { components } from "../sdk/src/generated/api";
 
 export const ADMIN = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 
@@ -68,14 +69,8 @@ export async function exchangeStsToken(request: APIRequestContext, opts: { crede
   return request.post("/api/v1/sts/token", { form });
 }
 
-export interface AuthorizeReply {
-  decision: "allow" | "review" | "deny";
-  decision_id: string;
-  policy_id: string | null;
-  policy_version: number | null;
-  reasons: string[];
-  review_id?: string;
-}
+/** The contract's answer, as the TypeScript SDK's types generated from openapi.json name it. */
+export type AuthorizeReply = components["schemas"]["AuthorizeResponse"];
 
 /** POST /api/v1/authorize as the enforcement point (the admin token holds decisions:evaluate), tagged with our own request id. */
 export function authorize(request: APIRequestContext, body: Record<string, unknown>, requestId = unique("req-e2e")): Promise<AuthorizeReply> {

@@ -136,7 +136,6 @@ async function main(): Promise<void> {
 
 async function flushAll(services: Services): Promise<void> {
   await services.auditWriter.drain();
-  await services.decisionLog.drain();
   await services.decisions.flush();
   await services.tokenAuth.flushLastUsed().catch(() => {});
 }

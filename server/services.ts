@@ -109,7 +109,7 @@ export function createServices(deps: { config: ArcanConfig; store: Store; kms: K
   const stsVerifier: StsTokenVerifier = new StsVerifier({ keys: stsKeys, revocations: stsRevocations, agents, defaultAudience: config.sts.audience });
   const policyEngine = new PolicyEngine();
   const policyDirectory = new PolicyDirectory({ db });
-  const decisionLog = new DecisionLog({ db, logger });
+  const decisionLog = new DecisionLog({ db, settle: () => auditWriter.settle() });
   const reviews = new ReviewService({ db, access, audit, outbox, expireAfterSeconds: config.reviews.expire_after, approvalTtlSeconds: config.reviews.approval_ttl });
   const secrets = new SecretService({ db, access, audit, keyring, fast: store.fast, outbox });
   const leases = new LeaseService({

@@ -8,6 +8,7 @@ import { AppError } from "../errors";
 import { newId } from "../ids";
 import type { Store } from "../store/client";
 import { linkRecords, type ChainFields } from "../store/audit-chain";
+import { decisionRowsOf } from "../store/decision-rows";
 
 export type AuditOutcome = "success" | "denied" | "failure";
 
@@ -142,6 +143,8 @@ export class AuditWriter {
       const last = await tx.auditRecord.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
       const rows = linkRecords(last?.hash ?? null, fields);
       await tx.auditRecord.createMany({ data: rows });
+      const decisions = decisionRowsOf(fields);
+      if (decisions.length > 0) await tx.decisionRecord.createMany({ data: decisions });
     });
   }
 }

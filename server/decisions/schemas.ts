@@ -1,9 +1,10 @@
 /** Contract module for agent authorization decisions: POST /api/v1/authorize, the decision log, replay. */
 import { z } from "zod";
 import { LANES } from "../policies/schemas";
+import { DECISION_AUDIT_ACTION } from "../store/decision-rows";
 
 export const decisionOps = {
-  authorize: { capability: "decisions:evaluate", action: "decision.evaluate" },
+  authorize: { capability: "decisions:evaluate", action: DECISION_AUDIT_ACTION },
   /** The console overview counts every realm's decisions, so it needs audit:read in every realm. */
   overview: { capability: "audit:read", action: "decisions.overview" },
   get: { capability: "audit:read", action: "decision.read" },

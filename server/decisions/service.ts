@@ -1,8 +1,8 @@
 /**
  * Agent authorization decisions (POST /api/v1/authorize): the token check (STS verifier),
  * the task-scope check, then Cedar; review-lane outcomes go to a human unless an approval
- * for the same request is in force. Every decision is counted per minute by lane,
- * written to the decision log and the audit chain before it is answered.
+ * for the same request is in force. Every decision is counted per minute by lane and
+ * written to the audit chain, which carries the decision log's row, before it is answered.
  */
 import type { AuditWriter } from "../audit/writer";
 import { errors } from "../errors";
@@ -17,6 +17,7 @@ import type { StsTokenVerifier } from "../sts/verifier";
 import type { DecisionRecorder } from "./recorder";
 import { evaluationRequestOf, type DecisionEntry, type DecisionLog } from "./log";
 import { scopeCovers } from "../agents/scopes";
+import { DECISION_RECORD_KEY, type RecordedDecision } from "../store/decision-rows";
 import { decisionOps, DENY_REASONS, type AuthorizeInput, type AuthorizeView, type DecisionRecordView, type ReplayView } from "./schemas";
 
 interface Identity {
@@ -39,7 +40,7 @@ export class DecisionService {
       engine: PolicyEngine;
       policies: Pick<PolicyDirectory, "active" | "byId">;
       reviews: Pick<ReviewService, "approvalFor" | "open">;
-      decisionLog: Pick<DecisionLog, "append" | "byId">;
+      decisionLog: Pick<DecisionLog, "byId">;
       stsVerifier: StsTokenVerifier;
     },
   ) {}
@@ -195,13 +196,15 @@ export class DecisionService {
         review_id: entry.reviewId,
         evaluated_in_us: entry.latencyUs,
         ...(detail ? { detail } : {}),
+        // The decision log's row is derived from this (store/decision-rows.ts).
+        [DECISION_RECORD_KEY]: recordView(entry) satisfies RecordedDecision,
       },
     });
     const events =
       entry.decision === "deny"
         ? this.deps.outbox.emit(actor, [{ type: "decision.denied", realm: null, data: { decision_id: entry.id, composite: subject, task: entry.task, action: entry.action, resource: `${entry.resource.type}/${entry.resource.id}`, policy_id: entry.policyId, reasons: entry.reasons } }])
         : Promise.resolve();
-    await Promise.all([this.deps.decisionLog.append(entry), audit, events]);
+    await Promise.all([audit, events]);
   }
 
   private async entry(id: string): Promise<DecisionEntry> {

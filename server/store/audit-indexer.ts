@@ -4,13 +4,15 @@
  * table may trail the log); then it inserts the durable log lines the main thread's
  * writer (audit-segment-writer.ts) hands over every 100 ms in one transaction, which is
  * what makes the six indexes cheap: one commit and one fsync per tenth of a second
- * instead of per group commit.
+ * instead of per group commit. The decision log's rows are derived in the same
+ * transaction (decision-rows.ts).
  * A sealed segment is deleted once the table holds all of it durably (synchronous=FULL).
  */
 import Database from "better-sqlite3";
 import { unlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { decodeLines, listSegments, logDir, readSegment, type LogRecord } from "./audit-log";
+import { DECISION_COLUMNS, decisionRowsOf } from "./decision-rows";
 
 /** What the main thread sends: durable log lines, a sync marker (answered once they are indexed), or close. */
 export type IndexerMessage = { lines: string } | { sync: number } | "close";
@@ -34,10 +36,16 @@ const insert = db.prepare(
   `INSERT INTO AuditRecord (seq, id, time, requestId, actor, action, realm, resource, outcome, status, capability, reason, ip, details, prevHash, hash)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
+const insertDecision = db.prepare(`INSERT INTO DecisionRecord (${DECISION_COLUMNS.join(", ")}) VALUES (${DECISION_COLUMNS.map(() => "?").join(", ")})`);
+// Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset.
+const sqliteTime = (iso: string) => iso.replace("Z", "+00:00");
+/** The audit rows and the decision rows they carry (decision-rows.ts), in one transaction. */
 const insertAll = db.transaction((rows: LogRecord[]) => {
   for (const r of rows) {
-    // Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset.
-    insert.run(r.seq, r.id, r.time.replace("Z", "+00:00"), r.requestId, r.actor, r.action, r.realm, r.resource, r.outcome, r.status, r.capability, r.reason, r.ip, r.details, r.prevHash, r.hash);
+    insert.run(r.seq, r.id, sqliteTime(r.time), r.requestId, r.actor, r.action, r.realm, r.resource, r.outcome, r.status, r.capability, r.reason, r.ip, r.details, r.prevHash, r.hash);
+  }
+  for (const d of decisionRowsOf(rows)) {
+    insertDecision.run(...DECISION_COLUMNS.map((c) => (c === "time" ? sqliteTime(d.time.toISOString()) : d[c])));
   }
 });
 

@@ -7,6 +7,7 @@
  */
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import type { CedarValueJson, EntityJson, PolicyJson } from "@cedar-policy/cedar-wasm/nodejs";
+import { attributesRead, EVERYTHING, mergeReads, type AttributeTree, type ReadAttributes } from "./attribute-paths";
 import { actionsNamed, cedarSchemaFor, isRequestDefinedAttributeError } from "./cedar-schema";
 
 export type Lane = "allow" | "review" | "deny";
@@ -19,6 +20,8 @@ export interface Rule {
   text: string;
   /** The actions its scope admits; null when the scope says plain `action` (every action). */
   actions: string[] | null;
+  /** The request attributes its conditions can read. */
+  reads: ReadAttributes;
 }
 
 export interface ValidationIssue {
@@ -88,7 +91,7 @@ export function parsePolicyDocument(source: string): Parsed {
     if (lane !== undefined && lane !== "review") issues.push({ policy_id: id, message: `@lane must be "review" (got "${lane}")` });
     if (lane === "review" && json.json.effect === "forbid") issues.push({ policy_id: id, message: '@lane("review") applies to permit policies only' });
     actionsNamed(json.json, actions);
-    rules.push({ id: key, effect: json.json.effect, lane: lane === "review" ? "review" : null, reason: annotations.reason ?? null, text, actions: scopeActions(json.json.action) });
+    rules.push({ id: key, effect: json.json.effect, lane: lane === "review" ? "review" : null, reason: annotations.reason ?? null, text, actions: scopeActions(json.json.action), reads: attributesRead(json.json) });
   });
   return { ok: true, rules, actions: [...actions], issues };
 }
@@ -117,13 +120,19 @@ function byId(rules: readonly Rule[]): Record<string, string> {
  * Cedar evaluates every policy of a set, so a version is preparsed as one subset per action
  * its scopes name (plus the rules whose scope admits every action): a policy whose scope
  * excludes the request's action cannot match it, so leaving it out changes no decision.
+ * Each subset also knows which request attributes its rules can read (attribute-paths.ts).
  */
 interface Prepared {
   versionId: string;
   rules: Map<string, Rule>;
   order: Map<string, number>;
-  /** Action → preparsed subset id; null when no rule can match that action. */
-  subsets: Map<string, string | null>;
+  /** Action → preparsed subset; null when no rule can match that action. */
+  subsets: Map<string, Subset | null>;
+}
+
+interface Subset {
+  id: string;
+  reads: ReadAttributes;
 }
 
 const ANY_ACTION_SUBSET = "\u0000any";
@@ -135,8 +144,21 @@ function scopeActions(scope: PolicyJson["action"]): string[] | null {
   return entities.map((e) => ("__entity" in e ? e.__entity : e)).filter((e) => e.type === "Arcan::Action").map((e) => e.id);
 }
 
+export interface PolicyEngineOptions {
+  /**
+   * Convert only the request attributes the rules can read (default true). False converts
+   * every attribute, as a reference to compare decisions against.
+   */
+  pruneAttributes?: boolean;
+}
+
 export class PolicyEngine {
   private readonly prepared = new Map<string, Prepared>();
+  private readonly pruneAttributes: boolean;
+
+  constructor(options: PolicyEngineOptions = {}) {
+    this.pruneAttributes = options.pruneAttributes ?? true;
+  }
 
   /** Preparses a version once per process; later calls reuse it. Throws if it does not parse. */
   prepare(versionId: string, source: string): Prepared {
@@ -145,7 +167,7 @@ export class PolicyEngine {
     const parsed = parsePolicyDocument(source);
     if (!parsed.ok) throw new Error(`policy version ${versionId} does not parse: ${parsed.issues[0]?.message ?? "unknown error"}`);
     const named = new Set(parsed.rules.flatMap((r) => r.actions ?? []));
-    const subsets = new Map<string, string | null>();
+    const subsets = new Map<string, Subset | null>();
     for (const action of [ANY_ACTION_SUBSET, ...named]) {
       const rules = parsed.rules.filter((r) => r.actions === null || r.actions.includes(action));
       if (rules.length === 0) {
@@ -155,7 +177,7 @@ export class PolicyEngine {
       const setId = `${versionId}|${action}`;
       const answer = cedar.preparsePolicySet(setId, { staticPolicies: byId(rules) });
       if (answer.type === "failure") throw new Error(`policy version ${versionId} could not be preparsed: ${answer.errors[0]?.message ?? "unknown error"}`);
-      subsets.set(action, setId);
+      subsets.set(action, { id: setId, reads: this.pruneAttributes ? mergeReads(rules.map((r) => r.reads)) : EVERYTHING });
     }
     const prepared: Prepared = {
       versionId,
@@ -174,32 +196,38 @@ export class PolicyEngine {
     const principalUid = { type: "Arcan::Composite", id: compositeId(request.principal) };
     const resourceUid = { type: "Arcan::Resource", id: `${request.resource.type}/${request.resource.id}` };
     const { workload } = request.principal;
+    const { reads } = subset;
     const entities: EntityJson[] = [
       {
         uid: principalUid,
-        attrs: cedarRecord({
-          user: request.principal.user,
-          agent: request.principal.agent,
-          ...(workload ? { workload: { sub: workload.sub, issuer: workload.issuer, attested: workload.attested, ...(workload.network ? { network: workload.network } : {}) } } : {}),
-        }),
+        attrs: cedarRecordOf(
+          {
+            user: request.principal.user,
+            agent: request.principal.agent,
+            ...(workload ? { workload: { sub: workload.sub, issuer: workload.issuer, attested: workload.attested, ...(workload.network ? { network: workload.network } : {}) } } : {}),
+          },
+          reads.principal,
+        ),
         parents: [],
       },
-      { uid: resourceUid, attrs: cedarRecord({ ...request.resource.attributes, type: request.resource.type, id: request.resource.id }), parents: [] },
+      { uid: resourceUid, attrs: cedarRecordOf({ ...request.resource.attributes, type: request.resource.type, id: request.resource.id }, reads.resource), parents: [] },
     ];
     const answer = cedar.statefulIsAuthorized({
       principal: principalUid,
       action: { type: "Arcan::Action", id: request.action },
       resource: resourceUid,
-      context: cedarRecord(request.context),
-      preparsedPolicySetId: subset,
+      context: cedarRecordOf(request.context, reads.context),
+      preparsedPolicySetId: subset.id,
       entities,
     });
     if (answer.type === "failure") {
       return { lane: "deny", policyId: null, matched: [], reasons: ["evaluation_error"], errors: answer.errors.map((e) => e.message) };
     }
     const { decision, diagnostics } = answer.response;
-    const matched = [...diagnostics.reason].sort((a, b) => (set.order.get(a) ?? 0) - (set.order.get(b) ?? 0));
-    const errors = diagnostics.errors.map((e) => e.policyId);
+    // Cedar reports both lists in no fixed order (it varies between calls); rule order makes outcomes repeatable.
+    const byRuleOrder = (a: string, b: string) => (set.order.get(a) ?? 0) - (set.order.get(b) ?? 0);
+    const matched = [...diagnostics.reason].sort(byRuleOrder);
+    const errors = diagnostics.errors.map((e) => e.policyId).sort(byRuleOrder);
     const rules = matched.map((id) => set.rules.get(id)).filter((r): r is Rule => r !== undefined);
     if (decision === "deny") {
       if (rules.length === 0) return { lane: "deny", policyId: null, matched: [], reasons: ["no_policy_matched"], errors };
@@ -241,4 +269,21 @@ function cedarRecord(record: Record<string, unknown>): Record<string, CedarValue
     if (converted !== undefined) out[key] = converted;
   }
   return out;
+}
+
+/** `cedarRecord` restricted to the keys `tree` keeps: the same values wherever a rule can look. */
+function cedarRecordOf(record: Record<string, unknown>, tree: AttributeTree): Record<string, CedarValueJson> {
+  if (tree === "all") return cedarRecord(record);
+  const out: Record<string, CedarValueJson> = {};
+  for (const [key, below] of tree) {
+    if (key.startsWith("__") || !Object.prototype.propertyIsEnumerable.call(record, key)) continue;
+    const value = record[key];
+    const converted = below !== "all" && isPlainObject(value) ? cedarRecordOf(value, below) : cedarValue(value);
+    if (converted !== undefined) out[key] = converted;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

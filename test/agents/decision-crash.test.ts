@@ -68,7 +68,7 @@ for (const store of STORES) {
         const entry = audited.get(a.id);
         assert.ok(entry, `audit entry of ${a.id}`);
         assert.equal(entry.details.decision, a.decision);
-        assert.equal(entry.details.record.id, a.id, "the audit entry carries the whole decision");
+        assert.equal((entry.details.record as { id?: string } | undefined)?.id, a.id, "the audit entry carries the whole decision");
       }
       const verify = await back.request("GET", "/api/v1/audit/verify");
       assert.equal(verify.status, 200, verify.text);

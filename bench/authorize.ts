@@ -1,7 +1,8 @@
 /**
  * Agent-authorization decisions: in-process Cedar decision latency (p50/p99) with a 20-rule
- * and a 500-rule policy set, then POST /api/v1/authorize through the whole stack (TLS,
- * auth, rate limit, Cedar, decision log, durable audit) against a bare node:https
+ * and a 500-rule policy set (and a decision-cache hit), then POST /api/v1/authorize through
+ * the whole stack (TLS, auth, rate limit, Cedar, decision log, durable audit), once with one
+ * request repeated and once with every resource distinct, against a bare node:https
  * hello-world in the same run. Servers on core 0, this process (load generator) on core 1
  * when taskset is available, as in bench/secret-read.ts.
  *
@@ -49,8 +50,9 @@ const REQUEST: EvaluationRequest = {
   context: { task: "reconcile-invoices-q3", scopes: ["jira.read:project/FIN-*"], network: "corp-vpn" },
 };
 
-function inProcess(rules: number) {
-  const engine = new PolicyEngine();
+/** `cacheSize: 0` measures Cedar itself; the default engine answers a repeated request from its decision cache. */
+function inProcess(rules: number, cacheSize = 0) {
+  const engine = new PolicyEngine({ cacheSize });
   const source = policySet(rules);
   const id = `bench-${rules}`;
   const first = engine.evaluate(id, source, REQUEST);
@@ -64,7 +66,7 @@ function inProcess(rules: number) {
   }
   samples.sort();
   const at = (q: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]! * 10) / 10;
-  return { rules, decisions: DECISIONS, p50_us: at(0.5), p99_us: at(0.99), max_us: at(1) };
+  return { rules, cache: cacheSize > 0 ? "repeated request (hit)" : "off (Cedar each time)", decisions: DECISIONS, p50_us: at(0.5), p99_us: at(0.99), max_us: at(1) };
 }
 
 function cpuSeconds(pid: number): number {
@@ -92,7 +94,7 @@ function startBaseline(dataDir: string): Promise<{ child: ChildProcess; port: nu
 
 async function main() {
   console.log(`\nIn-process Cedar decisions (preparsed policy set, ${DECISIONS} decisions each):`);
-  console.table([inProcess(20), inProcess(500)]);
+  console.table([inProcess(20), inProcess(500), inProcess(20, 10_000)]);
 
   if (!existsSync(path.join(ROOT, "dist/server/main.mjs"))) throw new Error("run `npm run build:server` (or `npm run build`) first: the REST part measures the production bundle");
   const dataDir = mkdtempSync(path.join(tmpdir(), "arcan-bench-"));
@@ -112,16 +114,26 @@ async function main() {
   const baseline = await startBaseline(dataDir);
   const base = await load({ url: `https://127.0.0.1:${baseline.port}/` }, baseline.child.pid!);
   baseline.child.kill("SIGTERM");
-  const run = await load({ url: `https://127.0.0.1:${arcan.port}/api/v1/authorize`, method: "POST", body, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }, arcan.child.pid!);
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const run = await load({ url: `https://127.0.0.1:${arcan.port}/api/v1/authorize`, method: "POST", body, headers }, arcan.child.pid!);
+  // Every request names another resource, so none is answered from the decision cache.
+  let n = 0;
+  const distinct = (): string => JSON.stringify({ ...JSON.parse(body), resource: { type: "project", id: `FIN-${n++}` } });
+  const varied = await load({ url: `https://127.0.0.1:${arcan.port}/api/v1/authorize`, requests: [{ method: "POST", headers, setupRequest: (req) => ({ ...req, body: distinct() }) }] }, arcan.child.pid!);
   arcan.child.kill("SIGTERM");
   await new Promise((r) => arcan.child.once("exit", r));
   rmSync(dataDir, { recursive: true, force: true });
 
   console.log(`\nPOST /api/v1/authorize: ${CONNECTIONS} connections, ${SECONDS} s, 20-rule set, taskset ${hasTaskset ? "server core 0 / load core 1" : "unavailable"}`);
-  console.table([report("bare node:https hello-world", base), report("arcan POST /api/v1/authorize (auth+Cedar+decision log+audit)", run)]);
-  console.log(`ratio arcan/bare requests/s = ${(run.result.requests.average / base.result.requests.average).toFixed(3)} (target >= 0.2, aim 0.3); p99 ${run.result.latency.p99} ms (target <= 5 ms)`);
-  console.log(`ratio by server CPU per request (bare/arcan) = ${(base.cpuUsPerRequest / run.cpuUsPerRequest).toFixed(3)} (less sensitive to other load on the machine)`);
-  if (run.result.non2xx > 0 || run.result.errors > 0) console.log("WARNING: the arcan run had errors or non-2xx answers");
+  console.table([
+    report("bare node:https hello-world", base),
+    report("arcan POST /api/v1/authorize, one request repeated (decision cache hits)", run),
+    report("arcan POST /api/v1/authorize, every resource distinct (Cedar each time)", varied),
+  ]);
+  for (const [name, r] of [["repeated", run], ["distinct", varied]] as const) {
+    console.log(`${name}: ratio arcan/bare requests/s = ${(r.result.requests.average / base.result.requests.average).toFixed(3)} (target >= 0.2, aim 0.3); p99 ${r.result.latency.p99} ms (target <= 5 ms); ratio by server CPU per request (bare/arcan) = ${(base.cpuUsPerRequest / r.cpuUsPerRequest).toFixed(3)}`);
+    if (r.result.non2xx > 0 || r.result.errors > 0) console.log(`WARNING: the ${name} run had errors or non-2xx answers`);
+  }
 }
 
 main().catch((err: unknown) => {

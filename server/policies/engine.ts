@@ -1,14 +1,17 @@
 /**
  * The Cedar policy engine (@cedar-policy/cedar-wasm). A policy version is split into its
  * rules once, keyed by their `@id`, and preparsed once per process (the wasm module keeps
- * preparsed sets in thread-local storage), so a decision costs one `statefulIsAuthorized`.
+ * preparsed sets in thread-local storage), so a decision costs one `statefulIsAuthorized`
+ * with only the attributes the rules can read (attribute-paths.ts), or none when an equal
+ * request was decided recently (decision-cache.ts).
  * Outcome (contract): a matching forbid → deny; else a matching review-lane permit →
  * review; else a matching permit → allow; nothing matches → deny.
  */
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
-import type { CedarValueJson, EntityJson, PolicyJson } from "@cedar-policy/cedar-wasm/nodejs";
+import type { AuthorizationAnswer, CedarValueJson, PolicyJson } from "@cedar-policy/cedar-wasm/nodejs";
 import { attributesRead, EVERYTHING, mergeReads, type AttributeTree, type ReadAttributes } from "./attribute-paths";
 import { actionsNamed, cedarSchemaFor, isRequestDefinedAttributeError } from "./cedar-schema";
+import { DecisionCache } from "./decision-cache";
 
 export type Lane = "allow" | "review" | "deny";
 
@@ -150,14 +153,23 @@ export interface PolicyEngineOptions {
    * every attribute, as a reference to compare decisions against.
    */
   pruneAttributes?: boolean;
+  /** Outcomes kept for repeated requests (decision-cache.ts; default 10,000; 0 turns it off). */
+  cacheSize?: number;
 }
 
 export class PolicyEngine {
   private readonly prepared = new Map<string, Prepared>();
   private readonly pruneAttributes: boolean;
+  private readonly cache: DecisionCache;
 
   constructor(options: PolicyEngineOptions = {}) {
     this.pruneAttributes = options.pruneAttributes ?? true;
+    this.cache = new DecisionCache(options.cacheSize ?? 10_000);
+  }
+
+  /** How many outcomes the decision cache holds. */
+  get cachedOutcomes(): number {
+    return this.cache.size;
   }
 
   /** Preparses a version once per process; later calls reuse it. Throws if it does not parse. */
@@ -197,29 +209,36 @@ export class PolicyEngine {
     const resourceUid = { type: "Arcan::Resource", id: `${request.resource.type}/${request.resource.id}` };
     const { workload } = request.principal;
     const { reads } = subset;
-    const entities: EntityJson[] = [
+    const principalAttrs = cedarRecordOf(
       {
-        uid: principalUid,
-        attrs: cedarRecordOf(
-          {
-            user: request.principal.user,
-            agent: request.principal.agent,
-            ...(workload ? { workload: { sub: workload.sub, issuer: workload.issuer, attested: workload.attested, ...(workload.network ? { network: workload.network } : {}) } } : {}),
-          },
-          reads.principal,
-        ),
-        parents: [],
+        user: request.principal.user,
+        agent: request.principal.agent,
+        ...(workload ? { workload: { sub: workload.sub, issuer: workload.issuer, attested: workload.attested, ...(workload.network ? { network: workload.network } : {}) } } : {}),
       },
-      { uid: resourceUid, attrs: cedarRecordOf({ ...request.resource.attributes, type: request.resource.type, id: request.resource.id }, reads.resource), parents: [] },
-    ];
+      reads.principal,
+    );
+    const resourceAttrs = cedarRecordOf({ ...request.resource.attributes, type: request.resource.type, id: request.resource.id }, reads.resource);
+    const context = cedarRecordOf(request.context, reads.context);
+    const key = JSON.stringify([subset.id, principalUid.id, resourceUid.id, request.action, principalAttrs, resourceAttrs, context]);
+    const cached = this.cache.get(key);
+    if (cached) return cached;
     const answer = cedar.statefulIsAuthorized({
       principal: principalUid,
       action: { type: "Arcan::Action", id: request.action },
       resource: resourceUid,
-      context: cedarRecordOf(request.context, reads.context),
+      context,
       preparsedPolicySetId: subset.id,
-      entities,
+      entities: [
+        { uid: principalUid, attrs: principalAttrs, parents: [] },
+        { uid: resourceUid, attrs: resourceAttrs, parents: [] },
+      ],
     });
+    const outcome = this.outcomeOf(set, answer);
+    this.cache.set(key, outcome);
+    return outcome;
+  }
+
+  private outcomeOf(set: Prepared, answer: AuthorizationAnswer): Outcome {
     if (answer.type === "failure") {
       return { lane: "deny", policyId: null, matched: [], reasons: ["evaluation_error"], errors: answer.errors.map((e) => e.message) };
     }

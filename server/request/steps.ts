@@ -9,6 +9,7 @@
 import type { Logger } from "pino";
 import { AppError } from "../errors";
 import { newRequestId } from "../ids";
+import { scrubUrl } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { Principal } from "../rbac/principal";
 import type { RateDecision, RateLimits } from "../rest/ratelimit";
@@ -85,6 +86,7 @@ export interface Observation {
   status: number;
   seconds: number;
   requestId: string;
+  /** The request target as received: it is scrubbed (scrubUrl) only when a log line is written. */
   url: string;
   subject: string | undefined;
 }
@@ -104,7 +106,7 @@ export function createObserver(deps: { metrics: Pick<Metrics, "httpRequests" | "
     if (!counter) counters.set(counterKey, (counter = metrics.httpRequests.labels(o.route, o.method, String(o.status))));
     counter.inc();
     if (o.status >= 500 || logger.isLevelEnabled("info")) {
-      const fields = { requestId: o.requestId, method: o.method, url: o.url, status: o.status, ms: Math.round(o.seconds * 1e5) / 100, subject: o.subject };
+      const fields = { requestId: o.requestId, method: o.method, url: scrubUrl(o.url), status: o.status, ms: Math.round(o.seconds * 1e5) / 100, subject: o.subject };
       if (o.status >= 500) logger.error(fields, "request");
       else logger.info(fields, "request");
     }

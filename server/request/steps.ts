@@ -91,19 +91,24 @@ export interface Observation {
   subject: string | undefined;
 }
 
-/** The observe step: one log line and the request metrics (through cached label children: resolving labels per request costs more than counting). */
+/**
+ * The observe step: one log line and the request metrics, through cached label children
+ * (resolving labels per request costs more than counting), found by route, method and
+ * status in nested maps: those strings are the route table's and the parser's own, so no
+ * key is built per request.
+ */
 export function createObserver(deps: { metrics: Pick<Metrics, "httpRequests" | "httpDuration">; logger: Logger }): (o: Observation) => void {
   const { metrics, logger } = deps;
-  const counters = new Map<string, ReturnType<typeof metrics.httpRequests.labels>>();
-  const histograms = new Map<string, ReturnType<typeof metrics.httpDuration.labels>>();
+  type Children = { histogram: ReturnType<typeof metrics.httpDuration.labels>; counters: Map<number, ReturnType<typeof metrics.httpRequests.labels>> };
+  const byRoute = new Map<string, Map<string, Children>>();
   return (o) => {
-    const key = `${o.method} ${o.route}`;
-    let histogram = histograms.get(key);
-    if (!histogram) histograms.set(key, (histogram = metrics.httpDuration.labels(o.route, o.method)));
-    histogram.observe(o.seconds);
-    const counterKey = `${key} ${o.status}`;
-    let counter = counters.get(counterKey);
-    if (!counter) counters.set(counterKey, (counter = metrics.httpRequests.labels(o.route, o.method, String(o.status))));
+    let byMethod = byRoute.get(o.route);
+    if (!byMethod) byRoute.set(o.route, (byMethod = new Map()));
+    let children = byMethod.get(o.method);
+    if (!children) byMethod.set(o.method, (children = { histogram: metrics.httpDuration.labels(o.route, o.method), counters: new Map() }));
+    children.histogram.observe(o.seconds);
+    let counter = children.counters.get(o.status);
+    if (!counter) children.counters.set(o.status, (counter = metrics.httpRequests.labels(o.route, o.method, String(o.status))));
     counter.inc();
     if (o.status >= 500 || logger.isLevelEnabled("info")) {
       const fields = { requestId: o.requestId, method: o.method, url: scrubUrl(o.url), status: o.status, ms: Math.round(o.seconds * 1e5) / 100, subject: o.subject };

@@ -31,10 +31,12 @@ export interface ArcanServer {
 
 export function createArcanServer(tls: TlsMaterial, rest: Handler, web: Handler): ArcanServer {
   let inFlight = 0;
+  // One listener for every response ('close' comes once each): no closure or once-wrapper per request.
+  const settled = () => inFlight--;
   // requireHostHeader off: Node's own answer to a missing Host is a bare 400; checkRequestTarget answers it instead.
   const server = createServer({ key: tls.key, cert: tls.cert, minVersion: "TLSv1.2", requireHostHeader: false }, (req, res) => {
     inFlight++;
-    res.once("close", () => inFlight--);
+    res.on("close", settled);
     const refused = checkRequestTarget(req);
     if (refused) {
       const requestId = newRequestId();

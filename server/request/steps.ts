@@ -9,6 +9,7 @@
 import type { Logger } from "pino";
 import { AppError } from "../errors";
 import { newRequestId } from "../ids";
+import { scrubUrl } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { Principal } from "../rbac/principal";
 import type { RateDecision, RateLimits } from "../rest/ratelimit";
@@ -85,26 +86,32 @@ export interface Observation {
   status: number;
   seconds: number;
   requestId: string;
+  /** The request target as received: it is scrubbed (scrubUrl) only when a log line is written. */
   url: string;
   subject: string | undefined;
 }
 
-/** The observe step: one log line and the request metrics (through cached label children: resolving labels per request costs more than counting). */
+/**
+ * The observe step: one log line and the request metrics, through cached label children
+ * (resolving labels per request costs more than counting), found by route, method and
+ * status in nested maps: those strings are the route table's and the parser's own, so no
+ * key is built per request.
+ */
 export function createObserver(deps: { metrics: Pick<Metrics, "httpRequests" | "httpDuration">; logger: Logger }): (o: Observation) => void {
   const { metrics, logger } = deps;
-  const counters = new Map<string, ReturnType<typeof metrics.httpRequests.labels>>();
-  const histograms = new Map<string, ReturnType<typeof metrics.httpDuration.labels>>();
+  type Children = { histogram: ReturnType<typeof metrics.httpDuration.labels>; counters: Map<number, ReturnType<typeof metrics.httpRequests.labels>> };
+  const byRoute = new Map<string, Map<string, Children>>();
   return (o) => {
-    const key = `${o.method} ${o.route}`;
-    let histogram = histograms.get(key);
-    if (!histogram) histograms.set(key, (histogram = metrics.httpDuration.labels(o.route, o.method)));
-    histogram.observe(o.seconds);
-    const counterKey = `${key} ${o.status}`;
-    let counter = counters.get(counterKey);
-    if (!counter) counters.set(counterKey, (counter = metrics.httpRequests.labels(o.route, o.method, String(o.status))));
+    let byMethod = byRoute.get(o.route);
+    if (!byMethod) byRoute.set(o.route, (byMethod = new Map()));
+    let children = byMethod.get(o.method);
+    if (!children) byMethod.set(o.method, (children = { histogram: metrics.httpDuration.labels(o.route, o.method), counters: new Map() }));
+    children.histogram.observe(o.seconds);
+    let counter = children.counters.get(o.status);
+    if (!counter) children.counters.set(o.status, (counter = metrics.httpRequests.labels(o.route, o.method, String(o.status))));
     counter.inc();
     if (o.status >= 500 || logger.isLevelEnabled("info")) {
-      const fields = { requestId: o.requestId, method: o.method, url: o.url, status: o.status, ms: Math.round(o.seconds * 1e5) / 100, subject: o.subject };
+      const fields = { requestId: o.requestId, method: o.method, url: scrubUrl(o.url), status: o.status, ms: Math.round(o.seconds * 1e5) / 100, subject: o.subject };
       if (o.status >= 500) logger.error(fields, "request");
       else logger.info(fields, "request");
     }

@@ -3,10 +3,9 @@
  * visible place, `handle` below. Each step is a named function; the route table says
  * what a route reads and which service method it calls.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { z } from "zod";
 import { AppError, invalidInput, toAppError } from "../errors";
-import { scrubUrl } from "../observability/logger";
 import type { Actor, Principal } from "../rbac/principal";
 import { createObserver, describeError, identify, limit, rateHeaders, requestIdOf } from "../request/steps";
 import type { DomainServices, Services } from "../services";
@@ -27,7 +26,8 @@ export function createRestApp(services: Services): RestHandler {
   return async function handle(req, res) {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(req.headers["x-request-id"]);
-    res.setHeader("X-Request-Id", requestId);
+    // The answer's own headers, written in one writeHead (cheaper than a setHeader each); an error answer sets them first.
+    const headers: OutgoingHttpHeaders = { "X-Request-Id": requestId };
     const url = splitUrl(req.url ?? "/");
     const method = req.method ?? "GET";
     let routeLabel = "unmatched";
@@ -36,6 +36,7 @@ export function createRestApp(services: Services): RestHandler {
     try {
       if (url.pathname.startsWith(GATEWAY_PREFIX)) {
         routeLabel = "/gateway/:name/*";
+        res.setHeader("X-Request-Id", requestId);
         ({ subject } = await services.gatewayProxy.handle(req, res, { requestId, ip: clientIp(req) }));
         return;
       }
@@ -45,19 +46,21 @@ export function createRestApp(services: Services): RestHandler {
       const identity = route.public ? null : await identify(services.tokenAuth, credential);
       if (identity?.ok) principal = identity.principal;
       const decided = limit(services, principal ? { principal } : { ip: clientIp(req) });
-      setHeaders(res, rateHeaders(decided instanceof Promise ? await decided : decided));
+      Object.assign(headers, rateHeaders(decided instanceof Promise ? await decided : decided));
       if (identity && !identity.ok) throw identity.error;
       const input = await readInput(route, params, url.search, req);
       const reply = await dispatch(route, input, { services, req, requestId, credential, principal });
-      respond(res, route, reply);
+      respond(res, route, reply, headers);
     } catch (err) {
       const appError = toAppError(err);
       if (appError.kind === "internal") logger.error({ err: describeError(err), requestId }, "request failed");
-      if (!res.headersSent) sendProblem(res, appError, requestId);
-      else res.destroy();
+      if (!res.headersSent) {
+        for (const name in headers) res.setHeader(name, headers[name]!);
+        sendProblem(res, appError, requestId);
+      } else res.destroy();
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      observe({ route: routeLabel, method, status: res.statusCode, seconds, requestId, url: scrubUrl(url.raw), subject: principal?.subject ?? subject });
+      observe({ route: routeLabel, method, status: res.statusCode, seconds, requestId, url: url.raw, subject: principal?.subject ?? subject });
     }
   };
 }
@@ -73,8 +76,8 @@ interface RouteInput {
 /** The read-input step: path, query and body, each parsed with the route's contract schema. */
 async function readInput(route: AnyRoute, params: Record<string, string>, search: URLSearchParams | null, req: IncomingMessage): Promise<RouteInput> {
   return {
-    params: parse(route.params, params, "path"),
-    query: parse(route.query, queryObject(search), "query"),
+    params: parseText(route.params, params, "path"),
+    query: parseText(route.query, queryObject(search), "query"),
     body: route.body ? parse(route.body, await readJsonBody(req), "body") : hasBody(req) && !(route.public && route.form) ? await rejectBody(req) : undefined,
     form: route.public && route.form ? parse(route.form, await readFormBody(req), "body") : undefined,
   };
@@ -92,27 +95,25 @@ function dispatch(
   return route.handle({ actor, ...input, services, req });
 }
 
-function respond(res: ServerResponse, route: AnyRoute, result: unknown): void {
+function respond(res: ServerResponse, route: AnyRoute, result: unknown, headers: OutgoingHttpHeaders): void {
   if (isRaw(result)) {
-    res.writeHead(result.status, { "Content-Type": result.contentType, "Content-Length": Buffer.byteLength(result.body) });
+    headers["Content-Type"] = result.contentType;
+    headers["Content-Length"] = Buffer.byteLength(result.body);
+    res.writeHead(result.status, headers);
     res.end(result.body);
     return;
   }
   const status = route.status ?? 200;
   if (status === 204 || route.response === null) {
-    res.writeHead(204);
+    res.writeHead(204, headers);
     res.end();
     return;
   }
-  sendJson(res, status, result);
+  sendJson(res, status, result, headers);
 }
 
 function isRaw(value: unknown): value is RawReply {
   return typeof value === "object" && value !== null && (value as RawReply).raw === true;
-}
-
-function setHeaders(res: ServerResponse, headers: Record<string, string>): void {
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
 
 function splitUrl(raw: string): { raw: string; pathname: string; search: URLSearchParams | null } {
@@ -125,6 +126,29 @@ function queryObject(search: URLSearchParams | null): Record<string, string> {
   if (search) for (const [k, v] of search) if (k !== "p") out[k] = v;
   return out;
 }
+
+/**
+ * Path and query fields are strings, and parsing them is a pure function of schema and
+ * strings: the same secret read again and again is parsed once. Outputs are frozen, since
+ * requests share them; failures, and inputs longer than a key and a name, are parsed afresh each time.
+ */
+function parseText(schema: z.ZodType | undefined, value: Record<string, string>, where: "path" | "query"): unknown {
+  if (!schema) return undefined;
+  const key = JSON.stringify(value);
+  if (key.length > PARSED_TEXT_MAX_CHARS) return parse(schema, value, where);
+  let parsed = parsedTexts.get(schema);
+  if (!parsed) parsedTexts.set(schema, (parsed = new Map()));
+  let output = parsed.get(key);
+  if (output === undefined) {
+    output = parse(schema, value, where);
+    if (parsed.size >= PARSED_TEXTS_PER_SCHEMA) parsed.clear();
+    parsed.set(key, Object.freeze(output));
+  }
+  return output;
+}
+const parsedTexts = new WeakMap<z.ZodType, Map<string, unknown>>();
+const PARSED_TEXTS_PER_SCHEMA = 256;
+const PARSED_TEXT_MAX_CHARS = 256;
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: "path" | "query" | "body"): unknown {
   if (!schema) return undefined;

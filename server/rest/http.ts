@@ -1,5 +1,5 @@
 /** Small node:http helpers for the REST app: body reading with a size limit, JSON and problem responses. */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { AppError, ERROR_TABLE } from "../errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -62,9 +62,12 @@ function tooLarge(): AppError {
   return new AppError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { code: "payload_too_large" });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** `headers`: the answer's other headers (X-Request-Id, rate limits); the content headers are added to it. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) });
+  headers["Content-Type"] = "application/json; charset=utf-8";
+  headers["Content-Length"] = Buffer.byteLength(text);
+  res.writeHead(status, headers);
   res.end(text);
 }
 

@@ -33,6 +33,9 @@ export interface FastPath {
   close(): Promise<void>;
 }
 
+/** Recent rows kept at most (the map is emptied when full: it is refilled by the next reads). */
+const RECENT_ROWS = 4096;
+
 type Row = { sc: string; version: number; ciphertext: string; keyVersion: number; vc: string };
 
 export async function openSqliteFastPath(file: string): Promise<FastPath> {
@@ -49,21 +52,42 @@ export async function openSqliteFastPath(file: string): Promise<FastPath> {
       WHERE s.realmId = ? AND s.key = ? AND v.version = ?`,
   );
 
+  // Rows read since the file last changed, so a repeated read costs one PRAGMA instead of
+  // the join and two date parses. data_version changes with every commit by another
+  // connection, and every writer is one (Prisma's, the indexer's, other processes'): this
+  // connection only reads. A row handed out is shared by later reads: callers must not change it.
+  const dataVersion = db.prepare("PRAGMA data_version").pluck();
+  let seenFileVersion = -1;
+  const recent = new Map<string, SecretVersionRow>();
+
   const log = await startAuditLog(file).catch((err: unknown) => {
     db.close();
     throw err;
   });
   return {
     readSecret(realmId, key, version) {
+      // The realm id has no "/" and the version is a number, so the key (last) cannot make two reads collide.
+      const cacheKey = `${realmId}/${version ?? ""}/${key}`;
       let row: Row | undefined;
       try {
+        const fileVersion = dataVersion.get() as number;
+        if (fileVersion !== seenFileVersion) {
+          recent.clear();
+          seenFileVersion = fileVersion;
+        } else {
+          const hit = recent.get(cacheKey);
+          if (hit) return hit;
+        }
         row = version === undefined ? readCurrent.get(realmId, key) : readVersion.get(realmId, key, version);
       } catch (err) {
         if ((err as { code?: string }).code === "SQLITE_BUSY") return undefined;
         throw err;
       }
       if (!row) return null;
-      return { secretCreatedAt: new Date(row.sc), version: row.version, ciphertext: row.ciphertext, keyVersion: row.keyVersion, versionCreatedAt: new Date(row.vc) };
+      const found = { secretCreatedAt: new Date(row.sc), version: row.version, ciphertext: row.ciphertext, keyVersion: row.keyVersion, versionCreatedAt: new Date(row.vc) };
+      if (recent.size >= RECENT_ROWS) recent.clear();
+      recent.set(cacheKey, found);
+      return found;
     },
     appendAudit: log.appendAudit,
     settle: log.settle,

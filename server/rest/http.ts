@@ -14,25 +14,13 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) throw tooLarge();
-      chunks.push(chunk);
-    }
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    // The stream broke: bad chunking (the listener has answered it) or the client went away.
-    throw new AppError("invalid_input", "The request body was cut off or badly framed.", { code: "malformed_request", cause: err });
-  }
-  if (size === 0) return undefined;
+  const body = await readBody(req);
+  if (body.length === 0) return undefined;
   if (type !== "application/json" && !type.endsWith("+json")) {
     throw new AppError("unsupported_media_type", "Send the request body as application/json.", { code: "unsupported_media_type" });
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(body.toString("utf8"));
   } catch {
     throw new AppError("invalid_input", "The request body is not valid JSON.", { code: "malformed_json", issues: [{ field: "body", message: "not valid JSON" }] });
   }
@@ -46,16 +34,44 @@ export async function readFormBody(req: IncomingMessage): Promise<Record<string,
   }
   const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk);
-  }
+  const body = await readBody(req);
   const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(Buffer.concat(chunks).toString("utf8"))) if (!(k in out)) out[k] = v;
+  for (const [k, v] of new URLSearchParams(body.toString("utf8"))) if (!(k in out)) out[k] = v;
   return out;
+}
+
+/**
+ * The whole body, at most MAX_BODY_BYTES, read with plain listeners (`for await` over the
+ * request costs a promise and an iterator step per chunk, on every POST). Past the limit
+ * the request is destroyed, as the iterator did, so the rest is never buffered.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  if (req.destroyed) return Promise.reject(cutOff(new Error("the connection closed before the body was read")));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (err: AppError | null) => {
+      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      if (err) reject(err);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      finish(tooLarge());
+      req.destroy();
+    };
+    const onEnd = () => finish(null);
+    // The stream broke: bad chunking (the listener has answered it) or the client went away.
+    const onError = (cause: Error) => finish(cutOff(cause));
+    const onClose = () => finish(cutOff(new Error("the connection closed before the body ended")));
+    req.on("data", onData).once("end", onEnd).once("error", onError).once("close", onClose);
+  });
+}
+
+function cutOff(cause: Error): AppError {
+  return new AppError("invalid_input", "The request body was cut off or badly framed.", { code: "malformed_request", cause });
 }
 
 function tooLarge(): AppError {

@@ -1,6 +1,5 @@
 /** Prometheus metrics served at /metrics. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { RequestHistogram } from "./request-histogram";
 
 export function createMetrics() {
   const registry = new Registry();
@@ -13,13 +12,13 @@ export function createMetrics() {
       labelNames: ["route", "method", "status"] as const,
       registers: [registry],
     }),
-    httpDuration: new RequestHistogram(
-      "arcan_http_request_duration_seconds",
-      "REST request latency by route and method.",
-      ["route", "method"] as const,
-      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registry,
-    ),
+    httpDuration: new Histogram({
+      name: "arcan_http_request_duration_seconds",
+      help: "REST request latency by route and method.",
+      labelNames: ["route", "method"] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     tokenCache: new Counter({
       name: "arcan_token_cache_total",
       help: "Token cache lookups by result (hit or miss).",

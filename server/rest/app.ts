@@ -76,8 +76,8 @@ interface RouteInput {
 /** The read-input step: path, query and body, each parsed with the route's contract schema. */
 async function readInput(route: AnyRoute, params: Record<string, string>, search: URLSearchParams | null, req: IncomingMessage): Promise<RouteInput> {
   return {
-    params: parseText(route.params, params, "path"),
-    query: parseText(route.query, queryObject(search), "query"),
+    params: parse(route.params, params, "path"),
+    query: parse(route.query, queryObject(search), "query"),
     body: route.body ? parse(route.body, await readJsonBody(req), "body") : hasBody(req) && !(route.public && route.form) ? await rejectBody(req) : undefined,
     form: route.public && route.form ? parse(route.form, await readFormBody(req), "body") : undefined,
   };
@@ -126,29 +126,6 @@ function queryObject(search: URLSearchParams | null): Record<string, string> {
   if (search) for (const [k, v] of search) if (k !== "p") out[k] = v;
   return out;
 }
-
-/**
- * Path and query fields are strings, and parsing them is a pure function of schema and
- * strings: the same secret read again and again is parsed once. Outputs are frozen, since
- * requests share them; failures, and inputs longer than a key and a name, are parsed afresh each time.
- */
-function parseText(schema: z.ZodType | undefined, value: Record<string, string>, where: "path" | "query"): unknown {
-  if (!schema) return undefined;
-  const key = JSON.stringify(value);
-  if (key.length > PARSED_TEXT_MAX_CHARS) return parse(schema, value, where);
-  let parsed = parsedTexts.get(schema);
-  if (!parsed) parsedTexts.set(schema, (parsed = new Map()));
-  let output = parsed.get(key);
-  if (output === undefined) {
-    output = parse(schema, value, where);
-    if (parsed.size >= PARSED_TEXTS_PER_SCHEMA) parsed.clear();
-    parsed.set(key, Object.freeze(output));
-  }
-  return output;
-}
-const parsedTexts = new WeakMap<z.ZodType, Map<string, unknown>>();
-const PARSED_TEXTS_PER_SCHEMA = 256;
-const PARSED_TEXT_MAX_CHARS = 256;
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: "path" | "query" | "body"): unknown {
   if (!schema) return undefined;

@@ -28,17 +28,6 @@ class LostRace extends Error {}
 
 const aad = (key: string, version: number) => `secret:${key}:${version}`;
 
-/**
- * A row date as ISO text, worked out once per Date: the SQLite fast path hands out the
- * same row (and Date objects) for repeated reads, and toISOString costs about 0.6 µs.
- */
-const isoByDate = new WeakMap<Date, string>();
-function isoString(date: Date): string {
-  let text = isoByDate.get(date);
-  if (text === undefined) isoByDate.set(date, (text = date.toISOString()));
-  return text;
-}
-
 export class SecretService {
   constructor(private readonly deps: SecretServiceDeps) {}
 
@@ -59,7 +48,7 @@ export class SecretService {
     if (!row) throw errors.notFound(version === undefined ? `Secret "${key}"` : `Version ${version} of secret "${key}"`, "secret_not_found");
     const value = await this.deps.keyring.decrypt(realm, row.keyVersion, aad(key, row.version), row.ciphertext);
     await auditSuccess(this.deps.audit, actor, ops.get.action, { realm: realm.name, resource: `secret:${key}`, details: { version: row.version } });
-    return { key, value, version: row.version, created_at: isoString(row.secretCreatedAt), updated_at: isoString(row.versionCreatedAt) };
+    return { key, value, version: row.version, created_at: row.secretCreatedAt.toISOString(), updated_at: row.versionCreatedAt.toISOString() };
   }
 
   /**

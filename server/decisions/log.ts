@@ -5,6 +5,7 @@
  * second, so a read that misses first lets the index catch up (`settle`).
  */
 import type { Db } from "../store/client";
+import type { DecisionRecord } from "../store/types";
 import type { CompositePrincipal, EvaluationRequest, Lane } from "../policies/engine";
 
 export interface DecisionEntry {
@@ -29,8 +30,6 @@ export interface DecisionEntry {
   latencyUs: number;
   shadow: { version: number; decision: Lane; policyId: string | null } | null;
 }
-
-type Row = NonNullable<Awaited<ReturnType<Db["decisionRecord"]["findUnique"]>>>;
 
 export class DecisionLog {
   constructor(private readonly deps: { db: Db; settle: () => Promise<void> }) {}
@@ -79,7 +78,7 @@ export function evaluationRequestOf(entry: DecisionEntry): EvaluationRequest | n
   return { principal: entry.principal, action: entry.action, resource: entry.resource, context: entry.context };
 }
 
-function fromRow(r: Row): DecisionEntry {
+function fromRow(r: DecisionRecord): DecisionEntry {
   return {
     id: r.id,
     time: r.time,

@@ -209,7 +209,7 @@ export class PolicyEngine {
     const resourceUid = { type: "Arcan::Resource", id: `${request.resource.type}/${request.resource.id}` };
     const { workload } = request.principal;
     const { reads } = subset;
-    const principalAttrs = cedarRecordOf(
+    const principalAttrs = cedarRecord(
       {
         user: request.principal.user,
         agent: request.principal.agent,
@@ -217,8 +217,8 @@ export class PolicyEngine {
       },
       reads.principal,
     );
-    const resourceAttrs = cedarRecordOf({ ...request.resource.attributes, type: request.resource.type, id: request.resource.id }, reads.resource);
-    const context = cedarRecordOf(request.context, reads.context);
+    const resourceAttrs = cedarRecord({ ...request.resource.attributes, type: request.resource.type, id: request.resource.id }, reads.resource);
+    const context = cedarRecord(request.context, reads.context);
     const key = JSON.stringify([subset.id, principalUid.id, resourceUid.id, request.action, principalAttrs, resourceAttrs, context]);
     const cached = this.cache.get(key);
     if (cached) return cached;
@@ -280,24 +280,15 @@ function cedarValue(value: unknown): CedarValueJson | undefined {
   return undefined;
 }
 
-function cedarRecord(record: Record<string, unknown>): Record<string, CedarValueJson> {
+/** A record's Cedar form, with only the keys `tree` keeps (the same values wherever a rule can look). */
+function cedarRecord(record: Record<string, unknown>, tree: AttributeTree = "all"): Record<string, CedarValueJson> {
   const out: Record<string, CedarValueJson> = {};
-  for (const [key, value] of Object.entries(record)) {
+  const keys = tree === "all" ? Object.keys(record) : [...tree.keys()].filter((key) => Object.prototype.propertyIsEnumerable.call(record, key));
+  for (const key of keys) {
     if (key.startsWith("__")) continue;
-    const converted = cedarValue(value);
-    if (converted !== undefined) out[key] = converted;
-  }
-  return out;
-}
-
-/** `cedarRecord` restricted to the keys `tree` keeps: the same values wherever a rule can look. */
-function cedarRecordOf(record: Record<string, unknown>, tree: AttributeTree): Record<string, CedarValueJson> {
-  if (tree === "all") return cedarRecord(record);
-  const out: Record<string, CedarValueJson> = {};
-  for (const [key, below] of tree) {
-    if (key.startsWith("__") || !Object.prototype.propertyIsEnumerable.call(record, key)) continue;
+    const below = tree === "all" ? "all" : tree.get(key)!;
     const value = record[key];
-    const converted = below !== "all" && isPlainObject(value) ? cedarRecordOf(value, below) : cedarValue(value);
+    const converted = below !== "all" && isPlainObject(value) ? cedarRecord(value, below) : cedarValue(value);
     if (converted !== undefined) out[key] = converted;
   }
   return out;

@@ -8,6 +8,7 @@
  * the indexer rebuilds both from the segment log.
  */
 import type { ChainFields } from "./audit-chain";
+import type { DecisionRecord } from "./types";
 
 /** The key of an audit record's details that holds its decision. */
 export const DECISION_RECORD_KEY = "record";
@@ -40,42 +41,12 @@ export interface RecordedDecision {
   shadow: { version: number; decision: Lane; policy_id: string | null } | null;
 }
 
-/** A DecisionRecord row (prisma/schema.prisma): JSON columns as text. */
-export interface DecisionRow {
-  id: string;
-  time: Date;
-  requestId: string;
-  caller: string;
-  source: string;
-  principal: string | null;
-  userId: string | null;
-  agentId: string | null;
-  task: string;
-  scopes: string | null;
-  action: string;
-  resourceType: string;
-  resourceId: string;
-  resourceAttrs: string;
-  context: string;
-  decision: string;
-  lane: string;
-  policyId: string | null;
-  policyVersion: number | null;
-  matched: string;
-  reasons: string;
-  reviewId: string | null;
-  latencyUs: number;
-  shadowVersion: number | null;
-  shadowDecision: string | null;
-  shadowPolicyId: string | null;
-}
-
 export const DECISION_COLUMNS = [
   "id", "time", "requestId", "caller", "source", "principal", "userId", "agentId", "task", "scopes", "action", "resourceType", "resourceId",
   "resourceAttrs", "context", "decision", "lane", "policyId", "policyVersion", "matched", "reasons", "reviewId", "latencyUs", "shadowVersion", "shadowDecision", "shadowPolicyId",
-] as const satisfies readonly (keyof DecisionRow)[];
+] as const satisfies readonly (keyof DecisionRecord)[];
 
-export function decisionRowOf(d: RecordedDecision): DecisionRow {
+export function decisionRowOf(d: RecordedDecision): DecisionRecord {
   return {
     id: d.id,
     time: new Date(d.time),
@@ -107,8 +78,8 @@ export function decisionRowOf(d: RecordedDecision): DecisionRow {
 }
 
 /** The decision rows a batch of audit records carries, in order. */
-export function decisionRowsOf(records: readonly Pick<ChainFields, "action" | "details">[]): DecisionRow[] {
-  const rows: DecisionRow[] = [];
+export function decisionRowsOf(records: readonly Pick<ChainFields, "action" | "details">[]): DecisionRecord[] {
+  const rows: DecisionRecord[] = [];
   for (const r of records) {
     if (r.action !== DECISION_AUDIT_ACTION) continue;
     const recorded = (JSON.parse(r.details) as Record<string, unknown>)[DECISION_RECORD_KEY] as RecordedDecision | undefined;

@@ -6,6 +6,7 @@ export type {
   AuditRecord,
   Binding,
   DecisionMinute,
+  DecisionRecord,
   Prisma,
   Realm,
   RealmKey,

@@ -3,7 +3,7 @@
 // the answer it was given, its audit entry explains it, and the audit chain verifies.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { allAudit, sleep, startCore } from "../helpers/core";
+import { allAudit, killMidLoad, startCore } from "../helpers/core";
 import { STORES, type TestServer } from "../helpers/server";
 import { activate, authorize, composite, createPolicy, SEED_POLICY } from "./helpers";
 
@@ -29,27 +29,16 @@ for (const store of STORES) {
       const seed = await createPolicy(s, SEED_POLICY);
       await activate(s, seed.id);
 
-      const answered: Answered[] = [];
-      let killed = false;
-      let interrupted = 0;
-      const caller = async (c: number) => {
-        for (let i = 0; !killed; i++) {
+      const { acks: answered, interrupted } = await killMidLoad<Answered>(s, {
+        callers: CALLERS,
+        enough: 150,
+        call: async (c, i) => {
           // Half allowed by jira_finance.allow, half denied by default.
           const action = i % 2 === 0 ? "jira.read" : "jira.archive";
-          try {
-            const r = await authorize(s, { principal: composite(), action, resource: { type: "project", id: "FIN-OPS" }, context: { task: `crash-${c}` } });
-            if (r.status === 200) answered.push({ id: r.body.decision_id, decision: r.body.decision, policyId: r.body.policy_id, action });
-            else if (!killed) assert.fail(`decision refused before the kill: ${r.status} ${r.text}`);
-          } catch {
-            interrupted++; // the connection died with the process: never answered
-          }
-        }
-      };
-      const running = Array.from({ length: CALLERS }, (_, c) => caller(c));
-      while (answered.length < 150) await sleep(5);
-      await s.kill();
-      killed = true;
-      await Promise.all(running);
+          const reply = await authorize(s, { principal: composite(), action, resource: { type: "project", id: "FIN-OPS" }, context: { task: `crash-${c}` } });
+          return { reply, ack: { id: reply.body?.decision_id, decision: reply.body?.decision, policyId: reply.body?.policy_id, action } };
+        },
+      });
       assert.ok(interrupted > 0, "the kill interrupted decisions in flight");
       assert.ok(answered.some((a) => a.decision === "allow") && answered.some((a) => a.decision === "deny"));
 

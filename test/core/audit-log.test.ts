@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { allAudit, createRealm, createToken, openRawStore, putSecret, sleep, startCore, uid } from "../helpers/core";
+import { allAudit, createRealm, createToken, killMidLoad, openRawStore, putSecret, startCore, uid } from "../helpers/core";
 import type { TestServer } from "../helpers/server";
 
 const READERS = 16;
@@ -24,27 +24,16 @@ describe("audit segment log (sqlite)", () => {
     await putSecret(s, realm, "API_KEY", "k-1");
     const reader = await createToken(s, { capabilities: ["secrets:read"], realms: [realm] });
 
-    const acked: string[] = [];
-    let killed = false;
-    let failures = 0;
-    const read = async (w: number) => {
-      for (let i = 0; !killed; i++) {
+    const { acks: acked, interrupted } = await killMidLoad(s, {
+      callers: READERS,
+      enough: 400,
+      call: async (w, i) => {
         const requestId = `load-${w}-${i}-${uid()}`;
-        try {
-          const r = await s.request("GET", `/api/v1/realms/${realm}/secrets/API_KEY`, { token: reader.token, headers: { "X-Request-Id": requestId } });
-          if (r.status === 200) acked.push(requestId);
-          else if (!killed) assert.fail(`read refused before the kill: ${r.status} ${r.text}`);
-        } catch {
-          failures++; // the connection died with the process: not acknowledged
-        }
-      }
-    };
-    const running = Array.from({ length: READERS }, (_, w) => read(w));
-    while (acked.length < 400) await sleep(5);
-    await s.kill();
-    killed = true;
-    await Promise.all(running);
-    assert.ok(failures > 0, "the kill interrupted reads in flight");
+        const reply = await s.request("GET", `/api/v1/realms/${realm}/secrets/API_KEY`, { token: reader.token, headers: { "X-Request-Id": requestId } });
+        return { reply, ack: requestId };
+      },
+    });
+    assert.ok(interrupted > 0, "the kill interrupted reads in flight");
 
     const back = await s.restart();
     servers.push(back);

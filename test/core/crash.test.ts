@@ -3,7 +3,7 @@
 // audit chain still verifies.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { allAudit, createRealm, sleep, startCore, uid } from "../helpers/core";
+import { allAudit, createRealm, killMidLoad, startCore, uid } from "../helpers/core";
 import { STORES, type TestServer } from "../helpers/server";
 
 const WRITERS = 8;
@@ -28,30 +28,19 @@ for (const store of STORES) {
       const realm = `crash-${uid()}`;
       await createRealm(s, realm);
 
-      const acks: Ack[] = [];
-      let failures = 0;
-      let killed = false;
-      const writer = async (w: number) => {
-        for (let i = 0; !killed; i++) {
+      const { acks, interrupted } = await killMidLoad<Ack>(s, {
+        callers: WRITERS,
+        enough: 120,
+        call: async (w, i) => {
           const key = `w${w}-k${i % 3}`;
           const value = `crash-value-${w}-${i}-${uid()}`;
           const requestId = `crash-${w}-${i}-${uid()}`;
-          try {
-            const r = await s.request("PUT", `/api/v1/realms/${realm}/secrets/${key}`, { body: { value }, headers: { "X-Request-Id": requestId } });
-            if (r.status === 200) acks.push({ key, version: r.body.version, value, requestId });
-            else if (!killed) assert.fail(`write refused before the kill: ${r.status} ${r.text}`);
-          } catch {
-            failures++; // the connection died with the process: not acknowledged
-          }
-        }
-      };
-      const running = Array.from({ length: WRITERS }, (_, w) => writer(w));
-      while (acks.length < 120) await sleep(5);
-      await s.kill();
-      killed = true;
-      await Promise.all(running);
+          const reply = await s.request("PUT", `/api/v1/realms/${realm}/secrets/${key}`, { body: { value }, headers: { "X-Request-Id": requestId } });
+          return { reply, ack: { key, version: reply.body?.version, value, requestId } };
+        },
+      });
       assert.ok(acks.length >= 120, `acknowledged ${acks.length}`);
-      assert.ok(failures > 0, "the kill interrupted writes in flight");
+      assert.ok(interrupted > 0, "the kill interrupted writes in flight");
 
       const back = await s.restart();
       servers.push(back);

@@ -150,3 +150,40 @@ export async function rawStoreText(s: TestServer): Promise<string> {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Crash tests' load: `callers` loops of `call` until `enough` calls have been acknowledged
+ * (a 200), then SIGKILL while they run. A refusal before the kill fails the test; a call
+ * the kill cuts off throws (the connection died) and is counted as interrupted.
+ */
+export async function killMidLoad<T>(
+  s: TestServer,
+  opts: { callers: number; enough: number; call: (caller: number, i: number) => Promise<{ reply: Reply; ack: T }> },
+): Promise<{ acks: T[]; interrupted: number }> {
+  const acks: T[] = [];
+  let killed = false;
+  let interrupted = 0;
+  const loop = async (caller: number) => {
+    for (let i = 0; !killed; i++) {
+      let answer: { reply: Reply; ack: T };
+      try {
+        answer = await opts.call(caller, i);
+      } catch {
+        interrupted++;
+        continue;
+      }
+      if (answer.reply.status === 200) acks.push(answer.ack);
+      else if (!killed) assert.fail(`refused before the kill: ${answer.reply.status} ${answer.reply.text}`);
+    }
+  };
+  const running = Promise.all(Array.from({ length: opts.callers }, (_, c) => loop(c)));
+  let failed = false;
+  running.catch(() => {
+    failed = true;
+  });
+  while (acks.length < opts.enough && !failed) await sleep(5);
+  await s.kill();
+  killed = true;
+  await running;
+  return { acks, interrupted };
+}

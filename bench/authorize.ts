@@ -3,24 +3,18 @@
  * and a 500-rule policy set (and a decision-cache hit), then POST /api/v1/authorize through
  * the whole stack (TLS, auth, rate limit, Cedar, decision log, durable audit), once with one
  * request repeated and once with every resource distinct, against a bare node:https
- * hello-world in the same run. Servers on core 0, this process (load generator) on core 1
- * when taskset is available, as in bench/secret-read.ts.
+ * hello-world and the audit floor measured in the same run (bench/baselines.ts).
  *
  *   npm run bench:authorize   (BENCH_SECONDS=10 BENCH_CONNECTIONS=32 BENCH_DECISIONS=20000)
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
 import { PolicyEngine, type EvaluationRequest } from "../server/policies/engine";
 import { ROOT, spawnArcan, httpsJson } from "../test/helpers/server";
+import { BARE_ROW, CONNECTIONS, FLOOR_ROW, load, measureBaselines, PINNING, pinServer, ratio, report, SECONDS } from "./baselines";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 20_000);
-const hasTaskset = spawnSync("taskset", ["-c", "1", "true"]).status === 0;
-if (hasTaskset) spawnSync("taskset", ["-cp", "1", String(process.pid)]);
 
 /** `count` rules shaped like real ones: per-project permits, a few forbids, one review lane; the seed's rule last. */
 function policySet(count: number): string {
@@ -69,29 +63,6 @@ function inProcess(rules: number, cacheSize = 0) {
   return { rules, cache: cacheSize > 0 ? "repeated request (hit)" : "off (Cedar each time)", decisions: DECISIONS, p50_us: at(0.5), p99_us: at(0.99), max_us: at(1) };
 }
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function load(opts: autocannon.Options, pid: number) {
-  await autocannon({ ...opts, connections: CONNECTIONS, duration: 2 });
-  const before = cpuSeconds(pid);
-  const result = await autocannon({ ...opts, connections: CONNECTIONS, duration: SECONDS });
-  return { result, cpuUsPerRequest: ((cpuSeconds(pid) - before) * 1e6) / result.requests.total };
-}
-
-function report(name: string, { result: r, cpuUsPerRequest }: Awaited<ReturnType<typeof load>>) {
-  return { name, rps: r.requests.average, p50_ms: r.latency.p50, p99_ms: r.latency.p99, cpu_us_per_req: Math.round(cpuUsPerRequest), errors: r.errors, non2xx: r.non2xx };
-}
-
-function startBaseline(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const args = [process.execPath, "--import", "tsx", path.join(ROOT, "bench/hello-https.ts"), path.join(dataDir, "tls.crt"), path.join(dataDir, "tls.key")];
-  const [cmd, ...rest] = hasTaskset ? ["taskset", "-c", "0", ...args] : args;
-  const child = spawn(cmd!, rest, { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve) => child.stdout!.on("data", (d: Buffer) => resolve({ child, port: Number(/listening on (\d+)/.exec(d.toString())![1]) })));
-}
-
 async function main() {
   console.log(`\nIn-process Cedar decisions (preparsed policy set, ${DECISIONS} decisions each):`);
   console.table([inProcess(20), inProcess(500), inProcess(20, 10_000)]);
@@ -100,7 +71,7 @@ async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), "arcan-bench-"));
   const bootstrap = "bench-admin-token-0123456789abcdefghijklmnop";
   const arcan = await spawnArcan({ ARCAN_DATA_DIR: dataDir, ARCAN_BOOTSTRAP_TOKEN: bootstrap, ARCAN_LOG_LEVEL: "warn", ARCAN_CONSOLE_ENABLED: "false" }, { production: true, nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [] });
-  if (hasTaskset && arcan.child.pid) spawnSync("taskset", ["-acp", "0", String(arcan.child.pid)]);
+  pinServer(arcan.child.pid);
   const ca = readFileSync(path.join(dataDir, "tls.crt"));
   const call = (method: string, p: string, body?: unknown, token = bootstrap) => httpsJson(arcan.port, ca, method, p, { token, body });
   const version = await call("POST", "/api/v1/policies", { source: policySet(20), description: "bench" });
@@ -111,9 +82,7 @@ async function main() {
   const check = await call("POST", "/api/v1/authorize", JSON.parse(body), token);
   if ((check.body as { decision: string }).decision !== "allow") throw new Error(`unexpected answer ${check.text}`);
 
-  const baseline = await startBaseline(dataDir);
-  const base = await load({ url: `https://127.0.0.1:${baseline.port}/` }, baseline.child.pid!);
-  baseline.child.kill("SIGTERM");
+  const { bare: base, floor } = await measureBaselines(dataDir);
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const run = await load({ url: `https://127.0.0.1:${arcan.port}/api/v1/authorize`, method: "POST", body, headers }, arcan.child.pid!);
   // Every request names another resource, so none is answered from the decision cache.
@@ -124,14 +93,15 @@ async function main() {
   await new Promise((r) => arcan.child.once("exit", r));
   rmSync(dataDir, { recursive: true, force: true });
 
-  console.log(`\nPOST /api/v1/authorize: ${CONNECTIONS} connections, ${SECONDS} s, 20-rule set, taskset ${hasTaskset ? "server core 0 / load core 1" : "unavailable"}`);
+  console.log(`\nPOST /api/v1/authorize: ${CONNECTIONS} connections, ${SECONDS} s, 20-rule set, ${PINNING}`);
   console.table([
-    report("bare node:https hello-world", base),
+    report(BARE_ROW, base),
+    report(FLOOR_ROW, floor),
     report("arcan POST /api/v1/authorize, one request repeated (decision cache hits)", run),
     report("arcan POST /api/v1/authorize, every resource distinct (Cedar each time)", varied),
   ]);
   for (const [name, r] of [["repeated", run], ["distinct", varied]] as const) {
-    console.log(`${name}: ratio arcan/bare requests/s = ${(r.result.requests.average / base.result.requests.average).toFixed(3)} (target >= 0.2, aim 0.3); p99 ${r.result.latency.p99} ms (target <= 5 ms); ratio by server CPU per request (bare/arcan) = ${(base.cpuUsPerRequest / r.cpuUsPerRequest).toFixed(3)}`);
+    console.log(`${name}: ratio arcan/bare requests/s = ${ratio(r, base)} (target >= 0.2, aim 0.3; the audit floor's is ${ratio(floor, base)}); p99 ${r.result.latency.p99} ms (target <= 5 ms); ratio by server CPU per request (bare/arcan) = ${(base.cpuUsPerRequest / r.cpuUsPerRequest).toFixed(3)}`);
     if (r.result.non2xx > 0 || r.result.errors > 0) console.log(`WARNING: the ${name} run had errors or non-2xx answers`);
   }
 }

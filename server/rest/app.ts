@@ -129,7 +129,8 @@ function queryObject(search: URLSearchParams | null): Record<string, string> {
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: "path" | "query" | "body"): unknown {
   if (!schema) return undefined;
-  const nul = fieldWithNul(value, opaqueFields(schema));
+  const opaque = opaqueFields(schema);
+  const nul = holdsNul(value, opaque) ? fieldWithNul(value, opaque) : null;
   if (nul !== null) {
     const field = nul || where;
     throw new AppError("invalid_input", `Invalid ${where}: ${field}: must not contain the character U+0000.`, { code: "validation_failed", issues: [{ field, message: "must not contain U+0000" }] });
@@ -138,6 +139,23 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: "path" | "q
   const result = schema.safeParse(where === "body" ? value : (value ?? {}));
   if (result.success) return result.data;
   throw invalidInput(result.error.issues, where);
+}
+
+/** Whether any string (value or key) outside the opaque fields holds U+0000; builds no paths, so the common answer (no) is cheap. */
+function holdsNul(value: unknown, opaque: ReadonlySet<string>): boolean {
+  const stack: unknown[] = [];
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    for (const key in value) if (!opaque.has(key)) stack.push(key, (value as Record<string, unknown>)[key]);
+  } else stack.push(value);
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") {
+      if (v.includes("\0")) return true;
+    } else if (typeof v === "object" && v !== null) {
+      for (const key in v) stack.push(key, (v as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
 }
 
 /**

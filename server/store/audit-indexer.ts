@@ -14,8 +14,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { decodeLines, listSegments, logDir, readSegment, type LogRecord } from "./audit-log";
 import { DECISION_COLUMNS, decisionRowsOf } from "./decision-rows";
 
-/** What the main thread sends: durable log lines, a sync marker (answered once they are indexed), or close. */
-export type IndexerMessage = { lines: string } | { sync: number } | "close";
+/** What the main thread sends: durable log lines (UTF-8), a sync marker (answered once they are indexed), or close. */
+export type IndexerMessage = { bytes: Uint8Array } | { sync: number } | "close";
 export type IndexerReply = { id: number; ok: true } | { id: number; ok: false; error: string };
 
 /** Retry interval after a failed commit; records arrive already grouped (fast-path.ts). */
@@ -114,7 +114,7 @@ parentPort!.on("message", (msg: IndexerMessage) => {
     waiting.push(msg.sync);
     flush();
   } else {
-    for (const r of decodeLines(msg.lines)) buffer.push(r);
+    for (const r of decodeLines(Buffer.from(msg.bytes.buffer, msg.bytes.byteOffset, msg.bytes.byteLength).toString("utf8"))) buffer.push(r);
     if (!timer) flush(); // while a retry is pending, the records wait for it
   }
 });

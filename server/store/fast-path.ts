@@ -100,7 +100,7 @@ export async function openSqliteFastPath(file: string): Promise<FastPath> {
 
 /** Durable lines are handed to the indexer this often rather than per batch: each message wakes its thread. */
 const HANDOFF_MS = 100;
-const HANDOFF_MAX_CHARS = 4 * 1024 * 1024;
+const HANDOFF_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
  * The audit log's two ends: the writer on this thread (audit-segment-writer.ts: chain,
@@ -135,22 +135,32 @@ async function startAuditLog(file: string): Promise<Pick<FastPath, "appendAudit"
   });
   const send = (msg: IndexerMessage) => indexer.postMessage(msg);
 
-  let handoff = "";
+  // Durable lines waiting for the next hand-off. They go over as one buffer whose memory is
+  // transferred, not copied: cloning a megabyte string cost the main thread ~5% of its time.
+  let handoff: Buffer[] = [];
+  let handoffBytes = 0;
   let timer: NodeJS.Timeout | null = null;
   const handOff = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (handoff === "") return;
-    send({ lines: handoff });
-    handoff = "";
+    if (handoffBytes === 0) return;
+    const bytes = new Uint8Array(handoffBytes);
+    let offset = 0;
+    for (const chunk of handoff) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    handoff = [];
+    handoffBytes = 0;
+    indexer.postMessage({ bytes } satisfies IndexerMessage, [bytes.buffer]);
   };
 
   return {
     async appendAudit(rows) {
-      // Not `handoff += await …`: that reads `handoff` before the await and loses concurrent batches.
-      const lines = await writer.append(rows);
-      handoff += lines;
-      if (handoff.length >= HANDOFF_MAX_CHARS) handOff();
+      const bytes = await writer.append(rows);
+      handoff.push(bytes);
+      handoffBytes += bytes.length;
+      if (handoffBytes >= HANDOFF_MAX_BYTES) handOff();
       else if (!timer) {
         timer = setTimeout(handOff, HANDOFF_MS);
         timer.unref();

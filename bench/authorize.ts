@@ -82,7 +82,7 @@ async function main() {
   const check = await call("POST", "/api/v1/authorize", JSON.parse(body), token);
   if ((check.body as { decision: string }).decision !== "allow") throw new Error(`unexpected answer ${check.text}`);
 
-  const { bare: base, floor } = await measureBaselines(dataDir);
+  const { bare: base, floor } = await measureBaselines(dataDir, "decision");
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const run = await load({ url: `https://127.0.0.1:${arcan.port}/api/v1/authorize`, method: "POST", body, headers }, arcan.child.pid!);
   // Every request names another resource, so none is answered from the decision cache.

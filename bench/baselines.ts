@@ -58,14 +58,14 @@ function startHello(script: string, args: string[]): Promise<{ child: ChildProce
   return new Promise((resolve) => child.stdout!.on("data", (d: Buffer) => resolve({ child, port: Number(/listening on (\d+)/.exec(d.toString())![1]) })));
 }
 
-/** Both baselines, one after the other, with the certificate Arcan made in `dataDir`. */
-export async function measureBaselines(dataDir: string): Promise<{ bare: Measured; floor: Measured }> {
+/** Both baselines, one after the other, with the certificate Arcan made in `dataDir`; the floor's record shaped like a secret read's or a decision's. */
+export async function measureBaselines(dataDir: string, record: "secret" | "decision"): Promise<{ bare: Measured; floor: Measured }> {
   const tls = [path.join(dataDir, "tls.crt"), path.join(dataDir, "tls.key")];
   const hello = await startHello("hello-https.ts", tls);
   const bare = await load({ url: `https://127.0.0.1:${hello.port}/` }, hello.child.pid!);
   hello.child.kill("SIGTERM");
   const floorDir = mkdtempSync(path.join(tmpdir(), "arcan-bench-floor-"));
-  const audited = await startHello("hello-audited.ts", [...tls, floorDir]);
+  const audited = await startHello("hello-audited.ts", [...tls, floorDir, record]);
   const floor = await load({ url: `https://127.0.0.1:${audited.port}/` }, audited.child.pid!);
   audited.child.kill("SIGTERM");
   await new Promise((r) => audited.child.once("exit", r));

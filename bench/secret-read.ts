@@ -27,7 +27,7 @@ async function main() {
   const created = await call("POST", "/api/v1/auth/tokens", { name: "bench-reader", capabilities: ["secrets:read"], realms: ["bench"], rate_limit: 1_000_000 });
   const token = (created.body as { token: string }).token;
 
-  const { bare: base, floor: floorRun } = await measureBaselines(dataDir);
+  const { bare: base, floor: floorRun } = await measureBaselines(dataDir, "secret");
   const arcanRun = await load({ url: `https://127.0.0.1:${arcan.port}/api/v1/realms/bench/secrets/DATABASE_URL`, headers: { authorization: `Bearer ${token}` } }, arcan.child.pid!);
   const audit = await call("GET", "/api/v1/audit?action=secret.read&limit=1");
   arcan.child.kill("SIGTERM");

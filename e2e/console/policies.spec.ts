@@ -2,8 +2,14 @@ import { expect, test, type Page } from "@playwright/test";
 import { authorize, E2E_BASE_POLICY, ensureBasePolicyEnforced } from "../agent-auth";
 import { expectAccessible, expectToast, unique } from "../helpers";
 
-async function savedVersion(page: Page): Promise<number> {
-  const toast = page.getByRole("status").filter({ hasText: /Draft version \d+ saved\./ }).last();
+/**
+ * The version number of the newest "Draft version N saved." toast other than `previous`'s.
+ * Toasts stay for 5 s and share one status region, so the earlier save's toast may still be
+ * showing when the next save is clicked.
+ */
+async function savedVersion(page: Page, previous?: number): Promise<number> {
+  const text = previous === undefined ? /Draft version \d+ saved\./ : new RegExp(`Draft version (?!${previous} saved)\\d+ saved\\.`);
+  const toast = page.getByRole("status").getByText(text).last();
   await expect(toast).toBeVisible();
   return Number(/Draft version (\d+) saved/.exec((await toast.textContent())!)![1]);
 }
@@ -92,7 +98,7 @@ test("write a Cedar policy: errors inline and nothing saved, then save, simulate
   await expect(status).toHaveText("Valid against the Arcan schema.");
   await editor.getByLabel("Description").fill(`${description} (tier 3)`);
   await editor.getByRole("button", { name: "Save as draft" }).click();
-  const next = await savedVersion(page);
+  const next = await savedVersion(page, version);
   expect(next).toBeGreaterThan(version);
   const nextDetail = page.getByRole("region", { name: `Version ${next}`, exact: true });
   const compare = nextDetail.getByLabel("Compare with");

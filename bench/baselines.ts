@@ -51,6 +51,11 @@ export function ratio(run: Measured, base: Measured): string {
   return (run.result.requests.average / base.result.requests.average).toFixed(3);
 }
 
+/** The same ratio by server CPU per request: less sensitive to other load on the machine. */
+export function cpuRatio(run: Measured, base: Measured): string {
+  return (base.cpuUsPerRequest / run.cpuUsPerRequest).toFixed(3);
+}
+
 function startHello(script: string, args: string[]): Promise<{ child: ChildProcess; port: number }> {
   const cmd = [process.execPath, "--import", "tsx", path.join(ROOT, "bench", script), ...args];
   const [file, ...rest] = hasTaskset ? ["taskset", "-c", "0", ...cmd] : cmd;

@@ -13,34 +13,32 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:https";
 import pino from "pino";
 import { AuditWriter, type AuditEntry } from "../server/audit/writer";
+import { decisionAuditEntry } from "../server/decisions/service";
 import { newId } from "../server/ids";
 import { openStore } from "../server/store/client";
-import { DECISION_AUDIT_ACTION, DECISION_RECORD_KEY, type RecordedDecision } from "../server/store/decision-rows";
 
 const [certFile, keyFile, dataDir, shape = "secret"] = process.argv.slice(2) as [string, string, string, string?];
-
-const principal = {
-  user: { id: "u.olsen", email: "u.olsen@example.com", roles: ["finance"], groups: ["emea"] },
-  agent: { id: "pk-93f", name: "invoice-reconciler", trust_tier: 2 },
-  workload: { sub: "spiffe://corp/ns/sre/pod.sre-prod-4", issuer: "https://spire.corp", attested: true, network: "corp-vpn" },
-};
+const actor = { principal: { subject: "tok_0123456789abcdefghij" }, ip: "127.0.0.1" };
 
 function secretRead(requestId: string): AuditEntry {
   const where = { realm: "bench", resource: "secret:DATABASE_URL", capability: "secrets:read" };
-  return { requestId, actor: "tok_0123456789abcdefghij", action: "secret.read", outcome: "success", status: 200, ip: "127.0.0.1", ...where, details: { version: 1 } };
+  return { requestId, actor: actor.principal.subject, action: "secret.read", outcome: "success", status: 200, ip: actor.ip, ...where, details: { version: 1 } };
 }
 
-/** What DecisionService.record writes for an allowed jira.read (server/decisions/service.ts). */
+/** The record DecisionService writes for an allowed jira.read, built by the same function. */
 function decision(requestId: string): AuditEntry {
-  const id = newId("dec");
-  const record: RecordedDecision = {
-    id, time: new Date().toISOString(), request_id: requestId, caller: "tok_0123456789abcdefghij", source: "principal",
-    decision: "allow", lane: "allow", policy_id: "jira_finance.allow", policy_version: 1, matched: ["jira_finance.allow"], reasons: [],
-    review_id: null, evaluated_in_us: 40, principal, task: "reconcile-invoices-q3", scopes: [], action: "jira.read",
-    resource: { type: "project", id: "FIN-OPS", attributes: {} }, context: { task: "reconcile-invoices-q3", scopes: [] }, shadow: null,
-  };
-  const summary = { decision_id: id, decision: "allow", lane: "allow", policy_id: "jira_finance.allow", policy_version: 1, matched: ["jira_finance.allow"], composite: "u.olsen/pk-93f/spiffe://corp/ns/sre/pod.sre-prod-4", user: "u.olsen", agent: "pk-93f", workload: principal.workload.sub, task: "reconcile-invoices-q3", action: "jira.read", review_id: null, evaluated_in_us: 40 };
-  return { requestId, actor: "tok_0123456789abcdefghij", action: DECISION_AUDIT_ACTION, outcome: "success", status: 200, ip: "127.0.0.1", resource: "project/FIN-OPS", capability: "decisions:evaluate", details: { ...summary, [DECISION_RECORD_KEY]: record } };
+  const context = { task: "reconcile-invoices-q3", scopes: [] };
+  return decisionAuditEntry({ ...actor, requestId }, {
+    id: newId("dec"), time: new Date(), requestId, caller: actor.principal.subject, source: "principal",
+    principal: {
+      user: { id: "u.olsen", email: "u.olsen@example.com", roles: ["finance"], groups: ["emea"] },
+      agent: { id: "pk-93f", name: "invoice-reconciler", trust_tier: 2 },
+      workload: { sub: "spiffe://corp/ns/sre/pod.sre-prod-4", issuer: "https://spire.corp", attested: true, network: "corp-vpn" },
+    },
+    task: context.task, scopes: [], action: "jira.read", resource: { type: "project", id: "FIN-OPS", attributes: {} }, context,
+    decision: "allow", lane: "allow", policyId: "jira_finance.allow", policyVersion: 1, matched: ["jira_finance.allow"], reasons: [],
+    reviewId: null, latencyUs: 40, shadow: null,
+  }, null);
 }
 const entryFor = shape === "decision" ? decision : secretRead;
 const store = await openStore({ dataDir });

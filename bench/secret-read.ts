@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { spawnArcan, httpsJson, ROOT } from "../test/helpers/server";
-import { BARE_ROW, CONNECTIONS, FLOOR_ROW, load, measureBaselines, PINNING, pinServer, ratio, report, SECONDS } from "./baselines";
+import { BARE_ROW, CONNECTIONS, cpuRatio, FLOOR_ROW, load, measureBaselines, PINNING, pinServer, ratio, report, SECONDS } from "./baselines";
 
 async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), "arcan-bench-"));
@@ -43,7 +43,7 @@ async function main() {
   console.table(rows);
   console.log(`ratio arcan/bare requests/s = ${ratio(arcanRun, base)} (target >= 0.50)`);
   console.log(`ratio floor/bare requests/s = ${ratio(floorRun, base)} (the most a request answered after its durable audit record reaches here)`);
-  console.log(`ratio by server CPU per request (bare/arcan) = ${(base.cpuUsPerRequest / arcanRun.cpuUsPerRequest).toFixed(3)} (less sensitive to other load on the machine)`);
+  console.log(`ratio by server CPU per request (bare/arcan) = ${cpuRatio(arcanRun, base)} (less sensitive to other load on the machine)`);
   console.log(`audit records for secret.read present: ${(audit.body as { items: unknown[] }).items.length > 0}`);
   if (arcanRun.result.non2xx > 0 || arcanRun.result.errors > 0) console.log("WARNING: arcan run had errors or non-2xx answers");
 }

@@ -4,7 +4,7 @@
  * for the same request is in force. Every decision is counted per minute by lane and
  * written to the audit chain, which carries the decision log's row, before it is answered.
  */
-import type { AuditWriter } from "../audit/writer";
+import type { AuditEntry, AuditWriter } from "../audit/writer";
 import { errors } from "../errors";
 import type { Outbox } from "../events/outbox";
 import { newId } from "../ids";
@@ -168,38 +168,9 @@ export class DecisionService {
   }
 
   private async record(actor: Actor, entry: DecisionEntry, detail: string | null): Promise<void> {
-    const subject = entry.principal ? compositeId(entry.principal) : "composite/unverified";
+    const subject = subjectOf(entry);
     this.deps.recorder.record({ lane: entry.decision, realm: "*", capability: entry.action, subject });
-    const audit = this.deps.audit.append({
-      requestId: actor.requestId,
-      actor: actor.principal.subject,
-      action: decisionOps.authorize.action,
-      outcome: "success",
-      status: 200,
-      ip: actor.ip,
-      resource: `${entry.resource.type}/${entry.resource.id}`,
-      capability: decisionOps.authorize.capability,
-      reason: entry.decision === "deny" ? (entry.reasons[0] ?? null) : null,
-      details: {
-        decision_id: entry.id,
-        decision: entry.decision,
-        lane: entry.lane,
-        policy_id: entry.policyId,
-        policy_version: entry.policyVersion,
-        matched: entry.matched,
-        composite: subject,
-        user: entry.principal?.user.id ?? null,
-        agent: entry.principal?.agent.id ?? null,
-        workload: entry.principal?.workload?.sub ?? null,
-        task: entry.task,
-        action: entry.action,
-        review_id: entry.reviewId,
-        evaluated_in_us: entry.latencyUs,
-        ...(detail ? { detail } : {}),
-        // The decision log's row is derived from this (store/decision-rows.ts).
-        [DECISION_RECORD_KEY]: recordView(entry) satisfies RecordedDecision,
-      },
-    });
+    const audit = this.deps.audit.append(decisionAuditEntry(actor, entry, detail));
     const events =
       entry.decision === "deny"
         ? this.deps.outbox.emit(actor, [{ type: "decision.denied", realm: null, data: { decision_id: entry.id, composite: subject, task: entry.task, action: entry.action, resource: `${entry.resource.type}/${entry.resource.id}`, policy_id: entry.policyId, reasons: entry.reasons } }])
@@ -226,6 +197,44 @@ function denied(reason: string): Outcome {
 function contextFor(sent: Record<string, unknown>, identity: Identity): Record<string, unknown> {
   const network = identity.principal?.workload?.network;
   return { ...sent, task: identity.task, scopes: identity.scopes ?? [], ...(network ? { network } : {}) };
+}
+
+/** A decision's audit record: its summary for the Audit page and searches, and the whole decision the decision log is derived from. */
+export function decisionAuditEntry(actor: { requestId: string; ip: string | null; principal: { subject: string } }, entry: DecisionEntry, detail: string | null): AuditEntry {
+  return {
+    requestId: actor.requestId,
+    actor: actor.principal.subject,
+    action: decisionOps.authorize.action,
+    outcome: "success",
+    status: 200,
+    ip: actor.ip,
+    resource: `${entry.resource.type}/${entry.resource.id}`,
+    capability: decisionOps.authorize.capability,
+    reason: entry.decision === "deny" ? (entry.reasons[0] ?? null) : null,
+    details: {
+      decision_id: entry.id,
+      decision: entry.decision,
+      lane: entry.lane,
+      policy_id: entry.policyId,
+      policy_version: entry.policyVersion,
+      matched: entry.matched,
+      composite: subjectOf(entry),
+      user: entry.principal?.user.id ?? null,
+      agent: entry.principal?.agent.id ?? null,
+      workload: entry.principal?.workload?.sub ?? null,
+      task: entry.task,
+      action: entry.action,
+      review_id: entry.reviewId,
+      evaluated_in_us: entry.latencyUs,
+      ...(detail ? { detail } : {}),
+      // The decision log's row is derived from this (store/decision-rows.ts).
+      [DECISION_RECORD_KEY]: recordView(entry) satisfies RecordedDecision,
+    },
+  };
+}
+
+function subjectOf(entry: DecisionEntry): string {
+  return entry.principal ? compositeId(entry.principal) : "composite/unverified";
 }
 
 function recordView(e: DecisionEntry): DecisionRecordView {

@@ -129,8 +129,7 @@ function queryObject(search: URLSearchParams | null): Record<string, string> {
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: "path" | "query" | "body"): unknown {
   if (!schema) return undefined;
-  const opaque = opaqueFields(schema);
-  const nul = holdsNul(value, opaque) ? fieldWithNul(value, opaque) : null;
+  const nul = fieldWithNul(value, opaqueFields(schema));
   if (nul !== null) {
     const field = nul || where;
     throw new AppError("invalid_input", `Invalid ${where}: ${field}: must not contain the character U+0000.`, { code: "validation_failed", issues: [{ field, message: "must not contain U+0000" }] });
@@ -141,44 +140,41 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: "path" | "q
   throw invalidInput(result.error.issues, where);
 }
 
-/** Whether any string (value or key) outside the opaque fields holds U+0000; builds no paths, so the common answer (no) is cheap. */
-function holdsNul(value: unknown, opaque: ReadonlySet<string>): boolean {
-  const stack: unknown[] = [];
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    for (const key in value) if (!opaque.has(key)) stack.push(key, (value as Record<string, unknown>)[key]);
-  } else stack.push(value);
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === "string") {
-      if (v.includes("\0")) return true;
-    } else if (typeof v === "object" && v !== null) {
-      for (const key in v) stack.push(key, (v as Record<string, unknown>)[key]);
-    }
-  }
-  return false;
-}
-
 /**
  * The path of the first string (value or key) holding U+0000, "" for the top level, null if none.
  * PostgreSQL text cannot store it, so it is refused on every store alike; fields marked
- * OPAQUE_TEXT are exempt. Iterative: bodies nest deep.
+ * OPAQUE_TEXT are exempt. Iterative: bodies nest deep. Each step remembers its parent and
+ * key, and a path is built only for a hit, so the common answer (none) builds no strings.
  */
 function fieldWithNul(value: unknown, opaque: ReadonlySet<string>): string | null {
-  const stack: { value: unknown; path: string }[] = [{ value, path: "" }];
+  const stack: Step[] = [{ value, key: "", parent: null }];
   while (stack.length > 0) {
-    const { value: v, path } = stack.pop()!;
-    if (opaque.has(path)) continue;
+    const step = stack.pop()!;
+    const v = step.value;
     if (typeof v === "string") {
-      if (v.includes("\0")) return path;
+      if (v.includes("\0")) return pathOf(step);
     } else if (typeof v === "object" && v !== null) {
-      for (const [key, child] of Object.entries(v)) {
-        const childPath = path ? `${path}.${key}` : key;
-        if (key.includes("\0")) return childPath;
-        stack.push({ value: child, path: childPath });
+      for (const key in v) {
+        if (step.parent === null && opaque.has(key)) continue;
+        const child: Step = { value: (v as Record<string, unknown>)[key], key, parent: step };
+        if (key.includes("\0")) return pathOf(child);
+        stack.push(child);
       }
     }
   }
   return null;
+}
+
+interface Step {
+  value: unknown;
+  key: string;
+  parent: Step | null;
+}
+
+function pathOf(step: Step): string {
+  const keys: string[] = [];
+  for (let s: Step = step; s.parent !== null; s = s.parent) keys.push(s.key);
+  return keys.reverse().join(".");
 }
 
 /** Top-level fields of an object schema marked OPAQUE_TEXT (worked out once per schema). */
